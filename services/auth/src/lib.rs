@@ -1,0 +1,1 @@
+//! lawos-svc-auth
