@@ -1,0 +1,76 @@
+# LawOS developer commands. See README.md and docs/ARCHITECTURE.md §7.
+#
+#   make run             infrastructure (with S3), then `lawos dev` on :8080
+#   make test            infrastructure, then every test of the workspace
+#   make lint            rustfmt check + clippy with warnings as errors
+#   make fmt             format the workspace
+#   make migrate         run every service's migrations (SERVICE=<name> for one)
+#   make infra           only the infrastructure step (scripts/infra.sh --with-s3)
+#   make clean-test-dbs  drop lawos_test_* databases left by interrupted test runs
+#
+# Configuration comes from the environment and is passed through unchanged;
+# unset variables take the defaults of the programs (README "Configuration"):
+#   LAWOS_DATABASE_URL       postgres://postgres@127.0.0.1:5432/lawos
+#   LAWOS_DB_APP_PASSWORD    lawos-dev
+#   LAWOS_REDIS_URL          redis://127.0.0.1:6379
+#   LAWOS_AMQP_URL           amqp://guest:guest@127.0.0.1:5672/%2f
+#   LAWOS_HTTP_ADDR          0.0.0.0:8080 (lawos)
+#   LAWOS_TEST_DATABASE_URL  postgres://postgres@127.0.0.1:5432/postgres (tests, clean-test-dbs)
+#   LAWOS_TEST_REDIS_URL / LAWOS_TEST_AMQP_URL  as above, for tests
+#   RUST_LOG                 info
+# scripts/infra.sh reads the host/port of each server from LAWOS_DATABASE_URL or
+# LAWOS_PG_HOST/PORT, LAWOS_REDIS_HOST/PORT, LAWOS_AMQP_HOST/PORT,
+# LAWOS_S3_HOST/PORT (127.0.0.1:9000) and LAWOS_S3_ACCESS_KEY/SECRET_KEY
+# (lawos / lawos-secret-key); LAWOS_INFRA_INSTALL=never / LAWOS_INFRA_DOCKER=never
+# forbid installing packages / using docker compose.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+INFRA := bash scripts/infra.sh
+# Extra arguments for the infrastructure step of `make test` (e.g. --with-s3).
+TEST_INFRA_ARGS ?=
+# Extra arguments for the test runner, e.g. TEST_ARGS='-E test(tenants)' with nextest.
+TEST_ARGS ?=
+SERVICE ?=
+
+.PHONY: help run test lint fmt migrate infra clean-test-dbs
+
+help:
+	@sed -n '3,9p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
+
+infra:
+	@$(INFRA) --with-s3
+
+run:
+	@$(INFRA) --with-s3
+	$(CARGO) run -p lawos -- dev
+
+test:
+	@$(INFRA) $(TEST_INFRA_ARGS)
+	@# nextest does not run doc tests: run them first, so that nextest's summary
+	@# is the run's closing line.
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+	  echo "+ $(CARGO) test --workspace --doc"; \
+	  $(CARGO) test --workspace --doc; \
+	  echo "+ $(CARGO) nextest run --workspace $(TEST_ARGS)"; \
+	  $(CARGO) nextest run --workspace $(TEST_ARGS); \
+	else \
+	  echo "+ $(CARGO) test --workspace $(TEST_ARGS) (cargo-nextest is not installed)"; \
+	  $(CARGO) test --workspace $(TEST_ARGS); \
+	fi
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+migrate:
+	$(CARGO) run -p lawos -- migrate $(SERVICE)
+
+clean-test-dbs:
+	@bash scripts/clean-test-dbs.sh
