@@ -38,7 +38,11 @@ impl CursorCodec {
     pub fn encode<T: Serialize>(&self, position: &T) -> Result<String, ApiError> {
         let payload = serde_json::to_vec(position).map_err(ApiError::internal)?;
         let tag = self.mac(&payload)?.finalize().into_bytes();
-        Ok(format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(tag)))
+        Ok(format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(tag)
+        ))
     }
 
     /// Verifies and decodes a cursor; any tampering is a 400 naming the `cursor` parameter.
@@ -50,7 +54,9 @@ impl CursorCodec {
         let (payload, tag) = cursor.split_once('.').ok_or_else(invalid)?;
         let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid())?;
-        self.mac(&payload)?.verify_slice(&tag).map_err(|_| invalid())?;
+        self.mac(&payload)?
+            .verify_slice(&tag)
+            .map_err(|_| invalid())?;
         serde_json::from_slice(&payload).map_err(|_| invalid())
     }
 }
@@ -69,7 +75,10 @@ mod tests {
     #[test]
     fn round_trips() {
         let c = CursorCodec::new(b"k".to_vec());
-        let pos = Pos { id: "a".into(), n: 3 };
+        let pos = Pos {
+            id: "a".into(),
+            n: 3,
+        };
         let s = c.encode(&pos).unwrap();
         assert_eq!(c.decode::<Pos>(&s).ok(), Some(pos));
     }
@@ -77,11 +86,20 @@ mod tests {
     #[test]
     fn rejects_tampering_and_foreign_keys() {
         let c = CursorCodec::new(b"k".to_vec());
-        let s = c.encode(&Pos { id: "a".into(), n: 3 }).unwrap();
+        let s = c
+            .encode(&Pos {
+                id: "a".into(),
+                n: 3,
+            })
+            .unwrap();
         let (_, tag) = s.split_once('.').unwrap();
         let forged = format!("{}.{tag}", URL_SAFE_NO_PAD.encode(br#"{"id":"a","n":4}"#));
         assert!(c.decode::<Pos>(&forged).is_err());
-        assert!(CursorCodec::new(b"other".to_vec()).decode::<Pos>(&s).is_err());
+        assert!(
+            CursorCodec::new(b"other".to_vec())
+                .decode::<Pos>(&s)
+                .is_err()
+        );
         assert!(c.decode::<Pos>("garbage").is_err());
         let err = c.decode::<Pos>("x.y").err().map(|e| e.code);
         assert_eq!(err, Some(ErrorCode::InvalidFieldFormat));

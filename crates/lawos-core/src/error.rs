@@ -149,7 +149,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), details: None, headers: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            details: None,
+            headers: Vec::new(),
+        }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -166,7 +171,10 @@ impl ApiError {
     pub fn not_found(resource_type: &str, id: impl fmt::Display) -> Self {
         Self::new(
             ErrorCode::ResourceNotFound,
-            format!("The requested {} could not be found", resource_type.to_lowercase()),
+            format!(
+                "The requested {} could not be found",
+                resource_type.to_lowercase()
+            ),
         )
         .with_details(json!({ "resourceType": resource_type, "resourceId": id.to_string() }))
     }
@@ -183,7 +191,10 @@ impl ApiError {
 
     pub fn unavailable(cause: impl fmt::Display) -> Self {
         tracing::warn!(error = %cause, "dependency unavailable");
-        Self::new(ErrorCode::ServiceUnavailable, "The service is temporarily unavailable")
+        Self::new(
+            ErrorCode::ServiceUnavailable,
+            "The service is temporarily unavailable",
+        )
     }
 
     /// The JSON body of the envelope.
@@ -223,6 +234,31 @@ impl ResponseError for ApiError {
 impl From<crate::validation::FieldErrors> for ApiError {
     fn from(errors: crate::validation::FieldErrors) -> Self {
         errors.into_api_error()
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::new(
+                ErrorCode::ResourceNotFound,
+                "The requested resource could not be found",
+            ),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let constraint = info.constraint_name().map(str::to_owned);
+                Self::new(
+                    ErrorCode::ResourceAlreadyExists,
+                    "A resource with this identifier already exists",
+                )
+                .with_details(json!({ "constraint": constraint }))
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Self::new(
+                ErrorCode::ResourceConflict,
+                "Concurrent modification detected; retry",
+            ),
+            other => Self::internal(other),
+        }
     }
 }
 
@@ -277,7 +313,11 @@ mod tests {
         assert_eq!(inner["code"], "RESOURCE_NOT_FOUND");
         assert_eq!(inner["requestId"], "req-1");
         assert_eq!(inner["details"]["resourceId"], "m1");
-        assert!(inner["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+        assert!(
+            inner["timestamp"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('Z'))
+        );
         assert_eq!(inner.as_object().map(|o| o.len()), Some(5));
     }
 
@@ -286,23 +326,5 @@ mod tests {
         let err = ApiError::internal("password=hunter2 connection refused");
         assert!(!err.body("r").to_string().contains("hunter2"));
         assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match err {
-            Error::NotFound => Self::new(ErrorCode::ResourceNotFound, "The requested resource could not be found"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                let constraint = info.constraint_name().map(str::to_owned);
-                Self::new(ErrorCode::ResourceAlreadyExists, "A resource with this identifier already exists")
-                    .with_details(json!({ "constraint": constraint }))
-            }
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                Self::new(ErrorCode::ResourceConflict, "Concurrent modification detected; retry")
-            }
-            other => Self::internal(other),
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Types every LawOS crate shares: the API error envelope and its code catalogue,
 //! id newtypes over UUIDv7, opaque pagination cursors and field validation.
 
+pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod id;

@@ -57,7 +57,14 @@ impl<T> Page<T> {
             (true, Some(last)) => Some(cursor_of(last)?),
             _ => None,
         };
-        Ok(Self { data: rows, pagination: Pagination { next_cursor, has_more, total } })
+        Ok(Self {
+            data: rows,
+            pagination: Pagination {
+                next_cursor,
+                has_more,
+                total,
+            },
+        })
     }
 }
 
@@ -68,8 +75,22 @@ mod tests {
     #[test]
     fn limit_defaults_and_bounds() {
         assert_eq!(PageParams::default().limit().ok(), Some(20));
-        assert!(PageParams { cursor: None, limit: Some(101) }.limit().is_err());
-        assert!(PageParams { cursor: None, limit: Some(0) }.limit().is_err());
+        assert!(
+            PageParams {
+                cursor: None,
+                limit: Some(101)
+            }
+            .limit()
+            .is_err()
+        );
+        assert!(
+            PageParams {
+                cursor: None,
+                limit: Some(0)
+            }
+            .limit()
+            .is_err()
+        );
     }
 
     #[test]

@@ -14,5 +14,7 @@ pub fn scope<F: Future>(id: String, fut: F) -> impl Future<Output = F::Output> {
 
 /// The current request id, or `"unknown"` outside a request.
 pub fn current() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "unknown".to_owned())
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "unknown".to_owned())
 }

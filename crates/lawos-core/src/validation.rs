@@ -29,7 +29,11 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_owned(), code: code.as_str(), message: message.into() });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.as_str(),
+            message: message.into(),
+        });
     }
 
     pub fn missing(&mut self, field: &str) {
@@ -46,7 +50,11 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was recorded.
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.is_empty() { Ok(()) } else { Err(self.into_api_error()) }
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_api_error())
+        }
     }
 
     pub fn into_api_error(self) -> ApiError {
@@ -59,9 +67,11 @@ impl FieldErrors {
     pub fn text(&mut self, field: &str, value: Option<&str>, max: usize) {
         match value.map(str::trim) {
             None | Some("") => self.missing(field),
-            Some(v) if v.chars().count() > max => {
-                self.add(field, ErrorCode::InvalidFieldFormat, format!("must be at most {max} characters"))
-            }
+            Some(v) if v.chars().count() > max => self.add(
+                field,
+                ErrorCode::InvalidFieldFormat,
+                format!("must be at most {max} characters"),
+            ),
             Some(_) => {}
         }
     }
@@ -70,7 +80,11 @@ impl FieldErrors {
     pub fn email(&mut self, field: &str, value: Option<&str>) {
         match value.map(str::trim) {
             None | Some("") => self.missing(field),
-            Some(v) if !is_email(v) => self.add(field, ErrorCode::InvalidFieldFormat, "must be an e-mail address"),
+            Some(v) if !is_email(v) => self.add(
+                field,
+                ErrorCode::InvalidFieldFormat,
+                "must be an e-mail address",
+            ),
             Some(_) => {}
         }
     }
@@ -78,7 +92,11 @@ impl FieldErrors {
     /// Checks that `value` is one of `allowed`.
     pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
-            self.add(field, ErrorCode::InvalidEnumValue, format!("must be one of {}", allowed.join(", ")));
+            self.add(
+                field,
+                ErrorCode::InvalidEnumValue,
+                format!("must be one of {}", allowed.join(", ")),
+            );
         }
     }
 }
@@ -89,19 +107,24 @@ pub trait Validate {
 }
 
 pub fn is_email(v: &str) -> bool {
-    let Some((local, domain)) = v.split_once('@') else { return false };
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && v.len() <= 254
         && !domain.contains('@')
         && domain.split('.').count() >= 2
-        && domain.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && domain
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         && !v.chars().any(char::is_whitespace)
 }
 
 /// A URL-safe slug: lowercase letters, digits and single hyphens, 2–63 characters.
 pub fn is_slug(v: &str) -> bool {
     (2..=63).contains(&v.len())
-        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !v.starts_with('-')
         && !v.ends_with('-')
         && !v.contains("--")

@@ -33,7 +33,11 @@ impl ServiceRoles {
     /// Idempotent, race-tolerant DDL creating the roles and the schema and
     /// granting the runtime role what it needs.
     pub fn provision_sql(&self, password: &str) -> String {
-        let Self { schema, owner, runtime } = self;
+        let Self {
+            schema,
+            owner,
+            runtime,
+        } = self;
         let password = password.replace('\'', "''");
         format!(
             r#"
@@ -59,7 +63,11 @@ GRANT USAGE ON SCHEMA "{schema}" TO "{runtime}";
 
     /// Grants run after the migrations so that every table and sequence is covered.
     pub fn grants_sql(&self) -> String {
-        let Self { schema, owner, runtime } = self;
+        let Self {
+            schema,
+            owner,
+            runtime,
+        } = self;
         format!(
             r#"
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{runtime}";
@@ -105,7 +113,9 @@ mod tests {
     #[test]
     fn runtime_url_swaps_credentials() {
         let r = ServiceRoles::for_service("tenants");
-        let url = r.runtime_url("postgres://postgres@127.0.0.1:5432/lawos", "pw").unwrap();
+        let url = r
+            .runtime_url("postgres://postgres@127.0.0.1:5432/lawos", "pw")
+            .unwrap();
         assert_eq!(url, "postgres://lawos_tenants:pw@127.0.0.1:5432/lawos");
     }
 }

@@ -17,8 +17,9 @@ type SyncConn = AsyncConnectionWrapper<AsyncPgConnection>;
 #[derive(Clone)]
 pub struct ServiceSchema {
     pub service: &'static str,
-    /// The embedded migrations (`|| MIGRATIONS` for a `const MIGRATIONS`).
-    pub migrations: fn() -> EmbeddedMigrations,
+    /// The embedded migrations (`Some(|| MIGRATIONS)` for a `const MIGRATIONS`);
+    /// `None` for a service that owns no tables yet.
+    pub migrations: Option<fn() -> EmbeddedMigrations>,
     /// Extra idempotent SQL run before the migrations (e.g. the outbox tables).
     pub setup_sql: Vec<String>,
 }
@@ -26,9 +27,15 @@ pub struct ServiceSchema {
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
     #[error("cannot connect to {service}'s database: {source}")]
-    Connect { service: String, source: diesel::ConnectionError },
+    Connect {
+        service: String,
+        source: diesel::ConnectionError,
+    },
     #[error("provisioning {service} failed: {source}")]
-    Sql { service: String, source: diesel::result::Error },
+    Sql {
+        service: String,
+        source: diesel::result::Error,
+    },
     #[error("migrations of {service} failed: {message}")]
     Migration { service: String, message: String },
     #[error("migration task failed: {0}")]
@@ -44,7 +51,11 @@ impl ServiceSchema {
     pub fn fingerprint(&self) -> String {
         let mut hasher = Sha256::new();
         hasher.update(self.service.as_bytes());
-        if let Ok(list) = diesel::migration::MigrationSource::<diesel::pg::Pg>::migrations(&(self.migrations)()) {
+        // Migration names, not contents: a landed migration is never edited, only added to.
+        if let Some(migrations) = self.migrations
+            && let Ok(list) =
+                diesel::migration::MigrationSource::<diesel::pg::Pg>::migrations(&migrations())
+        {
             for m in list {
                 hasher.update(m.name().to_string().as_bytes());
             }
@@ -55,13 +66,22 @@ impl ServiceSchema {
         hasher.update(rls_helper_sql(self.service).as_bytes());
         hasher.update(self.roles().provision_sql("").as_bytes());
         hasher.update(self.roles().grants_sql().as_bytes());
-        hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+        hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
 /// Runs `schema`'s migrations on the database at `admin_url` (a role allowed to
 /// create roles and schemas, or a member of the owner role). Safe to run again.
-pub async fn migrate(admin_url: &str, schema: &ServiceSchema, app_password: &str) -> Result<(), MigrateError> {
+pub async fn migrate(
+    admin_url: &str,
+    schema: &ServiceSchema,
+    app_password: &str,
+) -> Result<(), MigrateError> {
     let url = admin_url.to_owned();
     let schema = schema.clone();
     let password = app_password.to_owned();
@@ -73,23 +93,34 @@ pub async fn revert_all(admin_url: &str, schema: &ServiceSchema) -> Result<(), M
     let url = admin_url.to_owned();
     let schema = schema.clone();
     tokio::task::spawn_blocking(move || {
+        let Some(migrations) = schema.migrations else {
+            return Ok(());
+        };
         let mut conn = open_as_owner(&url, &schema)?;
-        conn.revert_all_migrations((schema.migrations)())
-            .map_err(|e| MigrateError::Migration { service: schema.service.into(), message: e.to_string() })?;
+        conn.revert_all_migrations(migrations())
+            .map_err(|e| MigrateError::Migration {
+                service: schema.service.into(),
+                message: e.to_string(),
+            })?;
         Ok(())
     })
     .await?
 }
 
 fn sql_err(service: &str) -> impl Fn(diesel::result::Error) -> MigrateError + '_ {
-    move |source| MigrateError::Sql { service: service.to_owned(), source }
+    move |source| MigrateError::Sql {
+        service: service.to_owned(),
+        source,
+    }
 }
 
 fn open_as_owner(url: &str, schema: &ServiceSchema) -> Result<SyncConn, MigrateError> {
     let service = schema.service;
     let roles = schema.roles();
-    let mut conn = SyncConn::establish(url)
-        .map_err(|source| MigrateError::Connect { service: service.into(), source })?;
+    let mut conn = SyncConn::establish(url).map_err(|source| MigrateError::Connect {
+        service: service.into(),
+        source,
+    })?;
     conn.batch_execute(&format!(
         r#"SET ROLE "{}"; SET search_path TO "{}", public;"#,
         roles.owner, roles.schema
@@ -102,25 +133,40 @@ fn migrate_blocking(url: &str, schema: &ServiceSchema, password: &str) -> Result
     let service = schema.service;
     let roles = schema.roles();
     {
-        let mut admin = SyncConn::establish(url)
-            .map_err(|source| MigrateError::Connect { service: service.into(), source })?;
-        admin.batch_execute(&roles.provision_sql(password)).map_err(sql_err(service))?;
+        let mut admin = SyncConn::establish(url).map_err(|source| MigrateError::Connect {
+            service: service.into(),
+            source,
+        })?;
+        admin
+            .batch_execute(&roles.provision_sql(password))
+            .map_err(sql_err(service))?;
     }
     let mut conn = open_as_owner(url, schema)?;
     // One migrator per service at a time (parallel Jobs or test processes).
-    conn.batch_execute(&format!("SELECT pg_advisory_lock(hashtext('lawos-migrate-{service}'))"))
-        .map_err(sql_err(service))?;
+    conn.batch_execute(&format!(
+        "SELECT pg_advisory_lock(hashtext('lawos-migrate-{service}'))"
+    ))
+    .map_err(sql_err(service))?;
     let result = (|| {
-        conn.batch_execute(&rls_helper_sql(&roles.schema)).map_err(sql_err(service))?;
+        conn.batch_execute(&rls_helper_sql(&roles.schema))
+            .map_err(sql_err(service))?;
         for sql in &schema.setup_sql {
             conn.batch_execute(sql).map_err(sql_err(service))?;
         }
-        let applied = conn
-            .run_pending_migrations((schema.migrations)())
-            .map_err(|e| MigrateError::Migration { service: service.into(), message: e.to_string() })?;
-        tracing::info!(service, applied = applied.len(), "migrations applied");
-        conn.batch_execute(&roles.grants_sql()).map_err(sql_err(service))
+        if let Some(migrations) = schema.migrations {
+            let applied =
+                conn.run_pending_migrations(migrations())
+                    .map_err(|e| MigrateError::Migration {
+                        service: service.into(),
+                        message: e.to_string(),
+                    })?;
+            tracing::info!(service, applied = applied.len(), "migrations applied");
+        }
+        conn.batch_execute(&roles.grants_sql())
+            .map_err(sql_err(service))
     })();
-    let _ = conn.batch_execute(&format!("SELECT pg_advisory_unlock(hashtext('lawos-migrate-{service}'))"));
+    let _ = conn.batch_execute(&format!(
+        "SELECT pg_advisory_unlock(hashtext('lawos-migrate-{service}'))"
+    ));
     result
 }

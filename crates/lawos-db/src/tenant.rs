@@ -24,11 +24,19 @@ pub struct TenantCtx {
 
 impl TenantCtx {
     pub fn firm(firm_id: FirmId, user_id: Option<UserId>) -> Self {
-        Self { firm_id: Some(firm_id), user_id, ..Self::default() }
+        Self {
+            firm_id: Some(firm_id),
+            user_id,
+            ..Self::default()
+        }
     }
 
     pub fn platform(user_id: Option<UserId>) -> Self {
-        Self { user_id, all_firms: true, ..Self::default() }
+        Self {
+            user_id,
+            all_firms: true,
+            ..Self::default()
+        }
     }
 }
 

@@ -38,24 +38,45 @@ impl TestDatabase {
             for s in schemas {
                 h.update(s.fingerprint().as_bytes());
             }
-            h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+            h.finalize()
+                .iter()
+                .take(6)
+                .map(|b| format!("{b:02x}"))
+                .collect()
         };
         let template = format!("lawos_tpl_{fingerprint}");
         let admin_url = with_db(&base, "postgres");
-        let sql_err = |source| MigrateError::Sql { service: "testdb".into(), source };
+        let sql_err = |source| MigrateError::Sql {
+            service: "testdb".into(),
+            source,
+        };
         let mut admin = AsyncPgConnection::establish(&admin_url)
             .await
-            .map_err(|source| MigrateError::Connect { service: "testdb".into(), source })?;
-        admin.batch_execute("SELECT pg_advisory_lock(hashtext('lawos-test-template'))").await.map_err(sql_err)?;
+            .map_err(|source| MigrateError::Connect {
+                service: "testdb".into(),
+                source,
+            })?;
+        admin
+            .batch_execute("SELECT pg_advisory_lock(hashtext('lawos-test-template'))")
+            .await
+            .map_err(sql_err)?;
         let built = ensure_template(&mut admin, &base, &template, schemas).await;
-        admin.batch_execute("SELECT pg_advisory_unlock(hashtext('lawos-test-template'))").await.map_err(sql_err)?;
+        admin
+            .batch_execute("SELECT pg_advisory_unlock(hashtext('lawos-test-template'))")
+            .await
+            .map_err(sql_err)?;
         built?;
         let name = format!("lawos_test_{}", uuid::Uuid::now_v7().simple());
         admin
-            .batch_execute(&format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#))
+            .batch_execute(&format!(
+                r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#
+            ))
             .await
             .map_err(sql_err)?;
-        Ok(Self { name, server_url: base })
+        Ok(Self {
+            name,
+            server_url: base,
+        })
     }
 
     /// URL for a superuser connection to this database.
@@ -79,10 +100,11 @@ async fn exists(admin: &mut AsyncPgConnection, name: &str) -> Result<bool, diese
         #[diesel(sql_type = Bool)]
         found: bool,
     }
-    let row: Row = diesel::sql_query("SELECT exists(SELECT 1 FROM pg_database WHERE datname = $1) AS found")
-        .bind::<Text, _>(name)
-        .get_result(admin)
-        .await?;
+    let row: Row =
+        diesel::sql_query("SELECT exists(SELECT 1 FROM pg_database WHERE datname = $1) AS found")
+            .bind::<Text, _>(name)
+            .get_result(admin)
+            .await?;
     Ok(row.found)
 }
 
@@ -92,19 +114,32 @@ async fn ensure_template(
     template: &str,
     schemas: &[ServiceSchema],
 ) -> Result<(), MigrateError> {
-    let sql_err = |source| MigrateError::Sql { service: "testdb".into(), source };
+    let sql_err = |source| MigrateError::Sql {
+        service: "testdb".into(),
+        source,
+    };
     if exists(admin, template).await.map_err(sql_err)? {
         return Ok(());
     }
     let building = format!("{template}_build");
-    admin.batch_execute(&format!(r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#)).await.map_err(sql_err)?;
-    admin.batch_execute(&format!(r#"CREATE DATABASE "{building}""#)).await.map_err(sql_err)?;
+    admin
+        .batch_execute(&format!(
+            r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#
+        ))
+        .await
+        .map_err(sql_err)?;
+    admin
+        .batch_execute(&format!(r#"CREATE DATABASE "{building}""#))
+        .await
+        .map_err(sql_err)?;
     let url = with_db(base, &building);
     for schema in schemas {
         migrate(&url, schema, DEV_APP_PASSWORD).await?;
     }
     admin
-        .batch_execute(&format!(r#"ALTER DATABASE "{building}" RENAME TO "{template}""#))
+        .batch_execute(&format!(
+            r#"ALTER DATABASE "{building}" RENAME TO "{template}""#
+        ))
         .await
         .map_err(sql_err)?;
     Ok(())
@@ -116,10 +151,17 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs outside any async context guarantee: use a thread with its own runtime.
         let handle = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(mut conn) = AsyncPgConnection::establish(&admin_url).await {
-                    let _ = conn.batch_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)).await;
+                    let _ = conn
+                        .batch_execute(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                        .await;
                 }
             });
         });

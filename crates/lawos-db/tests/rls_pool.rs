@@ -2,6 +2,8 @@
 //! request dropped mid-transaction never see each other's rows, and no connection
 //! returns to the pool inside a transaction.
 
+#![allow(clippy::expect_used)] // test helpers outside #[test] functions
+
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
@@ -15,7 +17,11 @@ use uuid::Uuid;
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("tests/migrations");
 
 fn schema() -> ServiceSchema {
-    ServiceSchema { service: "rlstest", migrations: || MIGRATIONS, setup_sql: vec![] }
+    ServiceSchema {
+        service: "rlstest",
+        migrations: Some(|| MIGRATIONS),
+        setup_sql: vec![],
+    }
 }
 
 #[derive(diesel::QueryableByName, Debug)]
@@ -62,7 +68,9 @@ async fn insert(pool: &DbPool, firm: FirmId, body: &str) -> Result<(), ApiError>
 async fn visible(pool: &DbPool, firm: FirmId) -> Vec<Uuid> {
     with_tenant(pool, &TenantCtx::firm(firm, None), |conn| {
         async move {
-            let rows: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes").load(conn).await?;
+            let rows: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes")
+                .load(conn)
+                .await?;
             Ok(rows.into_iter().map(|n| n.firm_id).collect())
         }
         .scope_boxed()
@@ -85,10 +93,15 @@ async fn two_firms_interleaved_on_one_connection_never_see_each_other() {
         let pool = pool.clone();
         let firm = if i % 2 == 0 { a } else { b };
         tasks.push(tokio::spawn(async move {
-            insert(&pool, firm, &format!("note {i}")).await.expect("insert");
+            insert(&pool, firm, &format!("note {i}"))
+                .await
+                .expect("insert");
             let seen = visible(&pool, firm).await;
             assert!(!seen.is_empty());
-            assert!(seen.iter().all(|f| *f == firm.0), "firm {firm} saw another firm's row");
+            assert!(
+                seen.iter().all(|f| *f == firm.0),
+                "firm {firm} saw another firm's row"
+            );
         }));
     }
     for t in tasks {
@@ -110,7 +123,9 @@ async fn a_request_dropped_mid_transaction_leaks_nothing() {
     let pid_slot = stalled_pid.clone();
     let stalled = with_tenant(&pool, &ctx_a, |conn| {
         async move {
-            let pid: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid").get_result(conn).await?;
+            let pid: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+                .get_result(conn)
+                .await?;
             *pid_slot.lock().expect("lock") = Some(pid.pid);
             diesel::sql_query("INSERT INTO notes (id, firm_id, body) VALUES ($1, $2, 'x')")
                 .bind::<SqlUuid, _>(Uuid::now_v7())
@@ -122,13 +137,23 @@ async fn a_request_dropped_mid_transaction_leaks_nothing() {
         }
         .scope_boxed()
     });
-    assert!(tokio::time::timeout(Duration::from_millis(300), stalled).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stalled)
+            .await
+            .is_err()
+    );
 
     // The single connection must not come back inside A's transaction.
     let old_pid = stalled_pid.lock().expect("lock").expect("pid recorded");
     let mut conn = pool.get().await.expect("conn");
-    let pid: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid").get_result(&mut *conn).await.expect("q");
-    assert_ne!(pid.pid, old_pid, "the connection came back to the pool inside a transaction");
+    let pid: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result(&mut *conn)
+        .await
+        .expect("q");
+    assert_ne!(
+        pid.pid, old_pid,
+        "the connection came back to the pool inside a transaction"
+    );
     let idle_in_tx: Flag = diesel::sql_query(
         "SELECT pg_current_xact_id_if_assigned() IS NULL AND \
          coalesce(current_setting('app.all_firms', true), '') <> 'on' AS flag",
@@ -137,12 +162,16 @@ async fn a_request_dropped_mid_transaction_leaks_nothing() {
     .await
     .expect("query");
     assert!(idle_in_tx.flag, "fresh checkout carries transaction state");
-    let firm: Setting = diesel::sql_query("SELECT coalesce(current_setting('app.firm_id', true), '') AS value")
-        .get_result(&mut *conn)
-        .await
-        .expect("query");
+    let firm: Setting =
+        diesel::sql_query("SELECT coalesce(current_setting('app.firm_id', true), '') AS value")
+            .get_result(&mut *conn)
+            .await
+            .expect("query");
     assert_eq!(firm.value, "", "firm context leaked to the next checkout");
-    let none: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes").load(&mut *conn).await.expect("q");
+    let none: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes")
+        .load(&mut *conn)
+        .await
+        .expect("q");
     assert!(none.is_empty(), "rows visible without a firm context");
     drop(conn);
 
@@ -163,7 +192,10 @@ async fn runtime_role_is_confined() {
     .get_result(&mut *conn)
     .await
     .expect("roles");
-    assert!(!flag.flag, "runtime role must be neither superuser nor BYPASSRLS");
+    assert!(
+        !flag.flag,
+        "runtime role must be neither superuser nor BYPASSRLS"
+    );
     // Writing a row for a firm other than the context is refused by the policy.
     let firm = FirmId::new();
     let other = FirmId::new();
@@ -182,6 +214,8 @@ async fn runtime_role_is_confined() {
     .await;
     assert!(res.is_err(), "insert for another firm must be refused");
     // No access to schemas the service does not own.
-    let other_schema = diesel::sql_query("SELECT 1 AS flag FROM pg_catalog.pg_authid").execute(&mut *conn).await;
+    let other_schema = diesel::sql_query("SELECT 1 AS flag FROM pg_catalog.pg_authid")
+        .execute(&mut *conn)
+        .await;
     assert!(other_schema.is_err());
 }

@@ -60,9 +60,17 @@ pub fn install_sql(schema: &str) -> String {
     // `s` goes into a format() string in lawos_emit_events: escape `%`.
     let s_fmt = s.replace('%', "%%");
     let channel = quote_literal(&notify_channel(schema));
+    let schema_lit = quote_literal(schema);
+    let schema_lit_ident = quote_literal(&s);
     format!(
         r#"
-create schema if not exists {s};
+-- The schema normally exists already (created by the service's provisioning);
+-- checking first keeps this runnable by an owner role without CREATE on the database.
+do $do$ begin
+  if not exists (select 1 from pg_namespace where nspname = {schema_lit}) then
+    execute 'create schema ' || {schema_lit_ident};
+  end if;
+end $do$;
 
 -- UUIDv7 (48-bit unix ms timestamp, version 7, random rest); PG15 has no built-in one.
 create or replace function {s}.lawos_uuid_v7() returns uuid

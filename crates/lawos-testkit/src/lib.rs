@@ -1,1 +1,11 @@
-//! lawos-testkit
+//! Test support for LawOS services: every integration test gets its own migrated
+//! database (from a template, dropped afterwards), its own Redis key prefix, any
+//! set of services started in-process on port 0, and tokens for test principals
+//! signed by a key generated for the test.
+
+pub mod app;
+pub mod tokens;
+
+pub use app::TestApp;
+pub use lawos_db::testdb::TestDatabase;
+pub use tokens::{TestIssuer, TestUser};

@@ -1,1 +1,38 @@
-//! lawos-svc-documents
+//! The documents service (phase 7): documents and their versions, bytes in S3.
+//!
+//! It runs, migrates its schema (the platform's outbox and inbox so far) and
+//! answers the operational routes; its domain routes arrive with its issue.
+
+use lawos_db::ServiceSchema;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_http::{DbCheck, Mount, OpenApi};
+use std::sync::Arc;
+
+pub const NAME: &str = "documents";
+
+/// The `documents` schema: the platform helpers and the outbox.
+pub fn schema() -> ServiceSchema {
+    ServiceSchema {
+        service: NAME,
+        migrations: None,
+        setup_sql: vec![lawos_events::install_sql(NAME)],
+    }
+}
+
+/// The service's routes (none yet beyond the operational ones) and readiness.
+pub fn mount(env: &ServiceEnv) -> Mount {
+    Mount {
+        name: NAME,
+        configure: Arc::new(|_cfg| {}),
+        openapi: OpenApi::new("LawOS documents").into_value(),
+        readiness: vec![Arc::new(DbCheck(env.db.clone()))],
+    }
+}
+
+/// How the runtime starts this service.
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: NAME,
+    port: 8090,
+    schema,
+    mount,
+};

@@ -1,1 +1,38 @@
-//! lawos-svc-messages
+//! The messages service (phase 6): messages and comments.
+//!
+//! It runs, migrates its schema (the platform's outbox and inbox so far) and
+//! answers the operational routes; its domain routes arrive with its issue.
+
+use lawos_db::ServiceSchema;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_http::{DbCheck, Mount, OpenApi};
+use std::sync::Arc;
+
+pub const NAME: &str = "messages";
+
+/// The `messages` schema: the platform helpers and the outbox.
+pub fn schema() -> ServiceSchema {
+    ServiceSchema {
+        service: NAME,
+        migrations: None,
+        setup_sql: vec![lawos_events::install_sql(NAME)],
+    }
+}
+
+/// The service's routes (none yet beyond the operational ones) and readiness.
+pub fn mount(env: &ServiceEnv) -> Mount {
+    Mount {
+        name: NAME,
+        configure: Arc::new(|_cfg| {}),
+        openapi: OpenApi::new("LawOS messages").into_value(),
+        readiness: vec![Arc::new(DbCheck(env.db.clone()))],
+    }
+}
+
+/// How the runtime starts this service.
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: NAME,
+    port: 8088,
+    schema,
+    mount,
+};

@@ -1,1 +1,57 @@
-//! lawos-svc-tenants
+//! The tenants service (phase 1): firms, their domains, settings and features,
+//! and tenant resolution for every other service.
+
+pub mod access;
+pub mod handlers;
+pub mod input;
+pub mod model;
+pub mod routes;
+pub mod schema;
+pub mod state;
+pub mod storage;
+
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use lawos_db::ServiceSchema;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_http::{DbCheck, Mount};
+use std::sync::Arc;
+
+pub use routes::configure;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/tenants");
+
+pub const NAME: &str = "tenants";
+
+/// The `tenants` schema: platform helpers, outbox, and the service's migrations.
+pub fn schema() -> ServiceSchema {
+    ServiceSchema {
+        service: NAME,
+        migrations: Some(|| MIGRATIONS),
+        setup_sql: vec![lawos_events::install_sql(NAME)],
+    }
+}
+
+/// The service's routes bound to its state.
+pub fn mount(env: &ServiceEnv) -> Mount {
+    let state = actix_web::web::Data::new(state::TenantsState {
+        db: env.db.clone(),
+        cache: env.cache.clone(),
+    });
+    Mount {
+        name: NAME,
+        configure: Arc::new(move |cfg| {
+            cfg.app_data(state.clone());
+            configure(cfg);
+        }),
+        openapi: routes::openapi(),
+        readiness: vec![Arc::new(DbCheck(env.db.clone()))],
+    }
+}
+
+/// How the runtime starts this service.
+pub const SPEC: ServiceSpec = ServiceSpec {
+    name: NAME,
+    port: 8082,
+    schema,
+    mount,
+};

@@ -1,0 +1,96 @@
+//! Platform settings every service reads from the environment. Each is
+//! documented once here (and in the README's configuration table) with its default.
+
+use lawos_core::config::{ConfigError, parse_or, var_or};
+
+#[derive(Debug, Clone)]
+pub struct PlatformConfig {
+    /// `LAWOS_DATABASE_URL`: the migration (owner-capable) connection. Runtime
+    /// connections use the service's own role on the same database.
+    pub database_url: String,
+    /// `LAWOS_DB_APP_PASSWORD`: the runtime roles' password.
+    pub db_app_password: String,
+    /// `LAWOS_DB_POOL_SIZE`: connections per service.
+    pub db_pool_size: usize,
+    /// `LAWOS_REDIS_URL`.
+    pub redis_url: String,
+    /// `LAWOS_REDIS_PREFIX`: prefix of every Redis key (isolates tests and environments).
+    pub redis_prefix: String,
+    /// `LAWOS_AMQP_URL`.
+    pub amqp_url: String,
+    /// `LAWOS_JWT_ISSUER`: the trusted token issuer (the auth service).
+    pub jwt_issuer: String,
+    /// `LAWOS_JWT_AUDIENCE`: the audience every token must carry.
+    pub jwt_audience: String,
+    /// `LAWOS_JWKS_URL`: where the issuer's keys are (default `<issuer>/.well-known/jwks.json`).
+    pub jwks_url: String,
+    /// `LAWOS_TENANTS_URL`: base URL of the tenants service.
+    pub tenants_url: String,
+    /// `LAWOS_CURSOR_KEY`: HMAC key of pagination cursors, shared by all instances.
+    pub cursor_key: String,
+    /// `LAWOS_HTTP_ADDR`: listen address (default `0.0.0.0:<service port>`).
+    pub http_addr: Option<String>,
+    /// `LAWOS_HTTP_WORKERS`: actix workers (default: available cores).
+    pub http_workers: usize,
+    /// `LAWOS_BODY_LIMIT_BYTES`: largest accepted request body.
+    pub body_limit: usize,
+    /// `LAWOS_RATE_LIMIT`: `on` (default) or `off`.
+    pub rate_limit: bool,
+}
+
+impl PlatformConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let jwt_issuer = var_or("LAWOS_JWT_ISSUER", "http://127.0.0.1:8081");
+        let jwks_url = var_or(
+            "LAWOS_JWKS_URL",
+            &format!("{}/.well-known/jwks.json", jwt_issuer.trim_end_matches('/')),
+        );
+        let cursor_key = var_or("LAWOS_CURSOR_KEY", "");
+        let cursor_key = if cursor_key.is_empty() {
+            tracing::warn!(
+                "LAWOS_CURSOR_KEY is not set: using the development key; set it in production"
+            );
+            "lawos-development-cursor-key".to_owned()
+        } else {
+            cursor_key
+        };
+        let rate_limit = var_or("LAWOS_RATE_LIMIT", "on");
+        Ok(Self {
+            database_url: var_or(
+                "LAWOS_DATABASE_URL",
+                "postgres://postgres@127.0.0.1:5432/lawos",
+            ),
+            db_app_password: var_or("LAWOS_DB_APP_PASSWORD", "lawos-dev"),
+            db_pool_size: parse_or("LAWOS_DB_POOL_SIZE", 16)?,
+            redis_url: var_or("LAWOS_REDIS_URL", "redis://127.0.0.1:6379"),
+            redis_prefix: var_or("LAWOS_REDIS_PREFIX", "lawos"),
+            amqp_url: var_or("LAWOS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f"),
+            jwt_issuer,
+            jwt_audience: var_or("LAWOS_JWT_AUDIENCE", "lawos"),
+            jwks_url,
+            tenants_url: var_or("LAWOS_TENANTS_URL", "http://127.0.0.1:8082"),
+            cursor_key,
+            http_addr: std::env::var("LAWOS_HTTP_ADDR")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            http_workers: parse_or(
+                "LAWOS_HTTP_WORKERS",
+                std::thread::available_parallelism()
+                    .map(usize::from)
+                    .unwrap_or(2),
+            )?,
+            body_limit: parse_or("LAWOS_BODY_LIMIT_BYTES", crate::app::DEFAULT_BODY_LIMIT)?,
+            rate_limit: match rate_limit.as_str() {
+                "on" => true,
+                "off" => false,
+                other => {
+                    return Err(ConfigError::Invalid {
+                        name: "LAWOS_RATE_LIMIT".into(),
+                        value: other.into(),
+                        reason: "must be on or off".into(),
+                    });
+                }
+            },
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! How a service process runs: `lawos-<service> [serve|migrate]`. Reads the
+//! platform configuration, migrates or serves, and keeps the service's outbox
+//! relay running beside the HTTP server. The all-in-one `lawos` uses the same
+//! pieces to serve every service from one process.
+
+use lawos_cache::Cache;
+use lawos_core::CursorCodec;
+use lawos_db::{DbPool, ServiceRoles, ServiceSchema};
+use lawos_tenancy::{FirmResolver, TenantsResolver};
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::AppSettings;
+use crate::config::PlatformConfig;
+use crate::mount::Mount;
+
+/// A service as the runtime knows it.
+#[derive(Clone, Copy)]
+pub struct ServiceSpec {
+    pub name: &'static str,
+    pub port: u16,
+    pub schema: fn() -> ServiceSchema,
+    pub mount: fn(&ServiceEnv) -> Mount,
+}
+
+/// The resources one service is given.
+#[derive(Clone)]
+pub struct ServiceEnv {
+    pub name: &'static str,
+    pub db: DbPool,
+    pub cache: Option<Cache>,
+    pub resolver: Arc<dyn FirmResolver>,
+    pub config: Arc<PlatformConfig>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error(transparent)]
+    Config(#[from] lawos_core::config::ConfigError),
+    #[error(transparent)]
+    Migrate(#[from] lawos_db::schema_setup::MigrateError),
+    #[error("{0}")]
+    Setup(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl ServiceEnv {
+    /// Connects `spec`'s pool (its runtime role on `admin_url`'s database) and cache.
+    pub fn connect(spec: &ServiceSpec, config: Arc<PlatformConfig>) -> Result<Self, RuntimeError> {
+        let roles = ServiceRoles::for_service(spec.name);
+        let runtime_url = roles
+            .runtime_url(&config.database_url, &config.db_app_password)
+            .map_err(|e| RuntimeError::Setup(format!("LAWOS_DATABASE_URL is not a URL: {e}")))?;
+        let db = lawos_db::connect(&runtime_url, config.db_pool_size)
+            .map_err(|e| RuntimeError::Setup(e.to_string()))?;
+        let cache = Cache::connect(&config.redis_url, &config.redis_prefix)
+            .map_err(|e| tracing::warn!(error = %e, "Redis unavailable; caching disabled"))
+            .ok();
+        let resolver: Arc<dyn FirmResolver> = Arc::new(TenantsResolver::new(
+            config.tenants_url.clone(),
+            Duration::from_secs(300),
+        ));
+        Ok(Self {
+            name: spec.name,
+            db,
+            cache,
+            resolver,
+            config,
+        })
+    }
+}
+
+/// Settings shared by every mount of a process; `validator` overrides the
+/// configured issuer (the development server and tests bring their own keys).
+pub fn app_settings(
+    config: &PlatformConfig,
+    title: &str,
+    validator: Option<lawos_auth::TokenValidator>,
+) -> AppSettings {
+    let validator = validator.unwrap_or_else(|| {
+        lawos_auth::TokenValidator::new(vec![lawos_auth::TrustedIssuer {
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
+            keys: lawos_auth::KeySource::Remote(config.jwks_url.clone()),
+        }])
+    });
+    let rate_limiter = config
+        .rate_limit
+        .then(|| Cache::connect(&config.redis_url, &config.redis_prefix).ok())
+        .flatten()
+        .map(|cache| lawos_cache::RateLimiter::new(cache).with_identity(principal_identity));
+    AppSettings {
+        title: title.to_owned(),
+        body_limit: config.body_limit,
+        validator,
+        rate_limiter,
+        cursors: CursorCodec::new(config.cursor_key.clone().into_bytes()),
+    }
+}
+
+/// Rate limits are per principal and client type; anonymous callers by peer address.
+fn principal_identity(
+    req: &actix_web::dev::ServiceRequest,
+) -> Option<(String, lawos_cache::ClientType)> {
+    use actix_web::HttpMessage;
+    let ext = req.extensions();
+    let principal = ext.get::<lawos_auth::Principal>()?;
+    let client =
+        lawos_cache::ClientType::from_client_id(principal.client_id.as_deref().unwrap_or_default());
+    Some((format!("sub:{}", principal.subject), client))
+}
+
+/// Migrates one service's schema with the configured owner connection.
+pub async fn migrate(spec: &ServiceSpec, config: &PlatformConfig) -> Result<(), RuntimeError> {
+    lawos_db::migrate(
+        &config.database_url,
+        &(spec.schema)(),
+        &config.db_app_password,
+    )
+    .await?;
+    tracing::info!(service = spec.name, "migrated");
+    Ok(())
+}
+
+/// Starts the outbox relay of a service in the background; it stops with the
+/// returned sender (or when the sender is dropped).
+pub fn spawn_relay(env: &ServiceEnv) -> Result<tokio::sync::oneshot::Sender<()>, RuntimeError> {
+    let database_url = ServiceRoles::for_service(env.name)
+        .runtime_url(&env.config.database_url, &env.config.db_app_password)
+        .map_err(|e| RuntimeError::Setup(format!("LAWOS_DATABASE_URL is not a URL: {e}")))?;
+    let relay = lawos_events::Relay::new(lawos_events::RelayConfig {
+        database_url,
+        amqp_url: env.config.amqp_url.clone(),
+        schema: env.name.to_owned(),
+        ..lawos_events::RelayConfig::default()
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let name = env.name;
+    tokio::spawn(async move {
+        if let Err(e) = relay.run(async move { drop(stopped.await) }).await {
+            tracing::error!(service = name, error = %e, "outbox relay stopped");
+        }
+    });
+    Ok(stop)
+}
+
+/// Serves `specs` from one listener until shutdown, each with its relay.
+pub async fn serve(
+    specs: &[ServiceSpec],
+    config: Arc<PlatformConfig>,
+    listener: TcpListener,
+    validator: Option<lawos_auth::TokenValidator>,
+) -> Result<(), RuntimeError> {
+    let mut mounts = Vec::new();
+    let mut relays = Vec::new();
+    for spec in specs {
+        let env = ServiceEnv::connect(spec, config.clone())?;
+        relays.push(spawn_relay(&env)?);
+        mounts.push((spec.mount)(&env));
+    }
+    let title = if specs.len() == 1 {
+        format!("LawOS {}", specs[0].name)
+    } else {
+        "LawOS".to_owned()
+    };
+    let settings = app_settings(&config, &title, validator);
+    let result = crate::server::serve(listener, settings, mounts, config.http_workers).await;
+    for relay in relays {
+        let _ = relay.send(());
+    }
+    Ok(result?)
+}
+
+/// The `main` of a service binary.
+pub fn main(spec: ServiceSpec) -> ExitCode {
+    let _telemetry = lawos_telemetry::init(&format!("lawos-{}", spec.name));
+    let command = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "serve".to_owned());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let config = Arc::new(PlatformConfig::from_env()?);
+        match command.as_str() {
+            "migrate" => migrate(&spec, &config).await,
+            "serve" => {
+                let addr = config
+                    .http_addr
+                    .clone()
+                    .unwrap_or_else(|| format!("0.0.0.0:{}", spec.port));
+                let listener = TcpListener::bind(&addr)?;
+                serve(&[spec], config, listener, None).await
+            }
+            other => Err(RuntimeError::Setup(format!(
+                "unknown command {other:?}; usage: lawos-{} [serve|migrate]",
+                spec.name
+            ))),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "lawos-{} stopped", spec.name);
+            eprintln!("lawos-{}: {e}", spec.name);
+            ExitCode::FAILURE
+        }
+    }
+}

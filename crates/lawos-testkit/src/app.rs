@@ -1,0 +1,123 @@
+//! Services started in-process on port 0 against a fresh database.
+
+use lawos_db::testdb::{DEV_APP_PASSWORD, TestDatabase};
+use lawos_http::config::PlatformConfig;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, app_settings};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use crate::tokens::{TestIssuer, TestUser};
+
+/// A running set of services. Dropping it stops the server and drops the database.
+pub struct TestApp {
+    pub base_url: String,
+    pub issuer: TestIssuer,
+    pub http: reqwest::Client,
+    pub envs: Vec<ServiceEnv>,
+    pub config: Arc<PlatformConfig>,
+    server: actix_web::dev::ServerHandle,
+    // Declared last: dropped after the server stops.
+    pub db: TestDatabase,
+}
+
+/// Platform settings pointing at `db`, with a Redis prefix unique to the test.
+pub fn test_config(db: &TestDatabase) -> PlatformConfig {
+    PlatformConfig {
+        database_url: db.admin_url(),
+        db_app_password: DEV_APP_PASSWORD.to_owned(),
+        db_pool_size: 4,
+        redis_url: std::env::var("LAWOS_TEST_REDIS_URL")
+            .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned()),
+        redis_prefix: format!("test:{}", uuid::Uuid::now_v7().simple()),
+        amqp_url: std::env::var("LAWOS_TEST_AMQP_URL")
+            .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()),
+        jwt_issuer: crate::tokens::ISSUER.to_owned(),
+        jwt_audience: crate::tokens::AUDIENCE.to_owned(),
+        jwks_url: String::new(),
+        tenants_url: String::new(),
+        cursor_key: "test-cursor-key".to_owned(),
+        http_addr: None,
+        http_workers: 1,
+        body_limit: 64 * 1024,
+        rate_limit: false,
+    }
+}
+
+impl TestApp {
+    /// Starts `specs` (their schemas migrated into a fresh database) on 127.0.0.1:0.
+    pub async fn spawn(specs: &[ServiceSpec]) -> Self {
+        Self::spawn_with(specs, |_| {}).await
+    }
+
+    /// Like [`spawn`](Self::spawn), with a chance to adjust the configuration.
+    pub async fn spawn_with(
+        specs: &[ServiceSpec],
+        adjust: impl FnOnce(&mut PlatformConfig),
+    ) -> Self {
+        let schemas: Vec<_> = specs.iter().map(|s| (s.schema)()).collect();
+        let db = TestDatabase::create(&schemas)
+            .await
+            .unwrap_or_else(|e| panic!("test database: {e}"));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let mut config = test_config(&db);
+        config.tenants_url = base_url.clone();
+        adjust(&mut config);
+        let config = Arc::new(config);
+        let issuer = TestIssuer::new();
+        let envs: Vec<ServiceEnv> = specs
+            .iter()
+            .map(|s| ServiceEnv::connect(s, config.clone()).unwrap_or_else(|e| panic!("env: {e}")))
+            .collect();
+        let mounts: Vec<_> = specs.iter().zip(&envs).map(|(s, e)| (s.mount)(e)).collect();
+        let settings = app_settings(&config, "LawOS test", Some(issuer.validator()));
+        let server = actix_web::HttpServer::new(move || {
+            lawos_http::build_app(settings.clone(), mounts.clone())
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap_or_else(|e| panic!("listen: {e}"))
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        Self {
+            base_url,
+            issuer,
+            http: reqwest::Client::new(),
+            envs,
+            config,
+            server: handle,
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn token(&self, user: &TestUser) -> String {
+        self.issuer.token(user)
+    }
+
+    /// A request with `user`'s bearer token.
+    pub fn as_user(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        user: &TestUser,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(self.token(user))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.server.clone();
+        // Stopping is async; the database drop that follows terminates any connection left.
+        drop(handle.stop(false));
+    }
+}

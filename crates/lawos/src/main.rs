@@ -1,0 +1,109 @@
+//! `lawos`: the all-in-one server and operator commands.
+//!
+//! - `lawos dev`: migrate every service, then serve all twelve on one port (8080),
+//!   each under its own prefixes, with a development signing key whose
+//!   system-administrator token is printed.
+//! - `lawos serve`: serve all twelve with the configured token issuer.
+//! - `lawos migrate [service]`: run one or every service's migrations.
+
+mod bootstrap;
+mod services;
+
+use clap::{Parser, Subcommand};
+use lawos_http::config::PlatformConfig;
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "lawos", version, about = "LawOS practice-management platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate everything and serve every service with a development token issuer.
+    Dev {
+        #[arg(long, env = "LAWOS_HTTP_ADDR", default_value = "0.0.0.0:8080")]
+        addr: String,
+    },
+    /// Serve every service with the configured token issuer.
+    Serve {
+        #[arg(long, env = "LAWOS_HTTP_ADDR", default_value = "0.0.0.0:8080")]
+        addr: String,
+    },
+    /// Run migrations for one service, or for all in phase order.
+    Migrate { service: Option<String> },
+}
+
+async fn migrate(config: &PlatformConfig, service: Option<&str>) -> Result<(), String> {
+    let specs: Vec<_> = match service {
+        Some(name) => {
+            vec![services::find(name).ok_or_else(|| format!("unknown service {name:?}"))?]
+        }
+        None => services::ALL.to_vec(),
+    };
+    for spec in &specs {
+        lawos_http::runtime::migrate(spec, config)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let mut config = PlatformConfig::from_env().map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Migrate { service } => migrate(&config, service.as_deref()).await,
+        Command::Dev { addr } => {
+            let listener =
+                TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+            if std::env::var("LAWOS_TENANTS_URL").is_err() {
+                config.tenants_url = format!("http://127.0.0.1:{port}");
+            }
+            migrate(&config, None).await?;
+            let dev = bootstrap::DevIssuer::new(&config)?;
+            dev.announce(port)?;
+            lawos_http::runtime::serve(
+                &services::ALL,
+                Arc::new(config),
+                listener,
+                Some(dev.validator()),
+            )
+            .await
+            .map_err(|e| e.to_string())
+        }
+        Command::Serve { addr } => {
+            let listener =
+                TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            lawos_http::runtime::serve(&services::ALL, Arc::new(config), listener, None)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _telemetry = lawos_telemetry::init("lawos");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lawos: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lawos: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE firm_domains;
+DROP TABLE firms;

@@ -1,0 +1,5 @@
+//! `lawos-billing`: serve (default) or `migrate`.
+
+fn main() -> std::process::ExitCode {
+    lawos_http::runtime::main(lawos_svc_billing::SPEC)
+}

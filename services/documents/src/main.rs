@@ -1,0 +1,5 @@
+//! `lawos-documents`: serve (default) or `migrate`.
+
+fn main() -> std::process::ExitCode {
+    lawos_http::runtime::main(lawos_svc_documents::SPEC)
+}

@@ -1,0 +1,126 @@
+//! The shared HTTP layer as every service answers it: the error envelope for
+//! unknown routes, wrong methods, malformed JSON and oversized bodies; request
+//! ids; operational routes.
+
+mod common;
+
+use common::{app, expect_error};
+use lawos_testkit::TestUser;
+use reqwest::Method;
+use serde_json::Value;
+
+#[tokio::test]
+async fn framework_errors_answer_with_the_envelope() {
+    let app = app().await;
+    let admin = TestUser::system_admin();
+    let res = app
+        .as_user(Method::GET, "/api/v1/nowhere", &admin)
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "RESOURCE_NOT_FOUND").await;
+    let res = app
+        .as_user(Method::DELETE, "/api/v1/tenants/", &admin)
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 405, "METHOD_NOT_ALLOWED").await;
+    let res = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 400, "MALFORMED_JSON").await;
+    let res = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .header("content-type", "application/json")
+        .body(format!("{{\"name\": \"{}\"}}", "x".repeat(200 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 413, "PAYLOAD_TOO_LARGE").await;
+    let res = app
+        .as_user(Method::GET, "/api/v1/tenants/not-a-uuid", &admin)
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "RESOURCE_NOT_FOUND").await;
+    let res = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .json(&serde_json::json!({ "name": "x", "unknownField": 1 }))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 422, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn request_ids_are_accepted_or_generated_and_echoed() {
+    let app = app().await;
+    let res = app
+        .http
+        .get(app.url("/api/v1/tenants/"))
+        .header("x-request-id", "req-abc123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get("x-request-id").unwrap(), "req-abc123");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["requestId"], "req-abc123");
+    let res = app
+        .http
+        .get(app.url("/livez"))
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    let generated = res.headers().get("x-request-id").unwrap().to_str().unwrap();
+    assert_ne!(generated, "bad id with spaces");
+}
+
+#[tokio::test]
+async fn operational_routes_answer() {
+    let app = app().await;
+    let live: Value = app
+        .http
+        .get(app.url("/livez"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(live["status"], "ok");
+    let res = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let ready: Value = res.json().await.unwrap();
+    assert_eq!(ready["checks"]["postgres"], "ok");
+    let doc: Value = app
+        .http
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/tenants/"]["post"].is_object());
+    app.http
+        .get(app.url("/api/v1/tenants/"))
+        .send()
+        .await
+        .unwrap();
+    let metrics = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+}
