@@ -79,6 +79,30 @@ impl TestDatabase {
         })
     }
 
+    /// An empty database (nothing migrated), for tests of the migration path itself.
+    pub async fn empty() -> Result<Self, MigrateError> {
+        let base = server_url();
+        let sql_err = |source| MigrateError::Sql {
+            service: "testdb".into(),
+            source,
+        };
+        let mut admin = AsyncPgConnection::establish(&with_db(&base, "postgres"))
+            .await
+            .map_err(|source| MigrateError::Connect {
+                service: "testdb".into(),
+                source,
+            })?;
+        let name = format!("lawos_test_{}", uuid::Uuid::now_v7().simple());
+        admin
+            .batch_execute(&format!(r#"CREATE DATABASE "{name}""#))
+            .await
+            .map_err(sql_err)?;
+        Ok(Self {
+            name,
+            server_url: base,
+        })
+    }
+
     /// URL for a superuser connection to this database.
     pub fn admin_url(&self) -> String {
         with_db(&self.server_url, &self.name)

@@ -12,17 +12,30 @@ pub trait ReadinessCheck: Send + Sync {
     fn check(&self) -> BoxFuture<'_, Result<(), String>>;
 }
 
-/// PostgreSQL: a connection from the pool answers `SELECT 1`.
-pub struct DbCheck(pub lawos_db::DbPool);
+/// PostgreSQL: a connection from a service's pool answers `SELECT 1`.
+pub struct DbCheck {
+    name: String,
+    pool: lawos_db::DbPool,
+}
+
+impl DbCheck {
+    /// The check of `service`'s pool, reported as `postgres:<service>`.
+    pub fn new(service: &str, pool: lawos_db::DbPool) -> Self {
+        Self {
+            name: format!("postgres:{service}"),
+            pool,
+        }
+    }
+}
 
 impl ReadinessCheck for DbCheck {
     fn name(&self) -> &str {
-        "postgres"
+        &self.name
     }
     fn check(&self) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move {
             use diesel_async::SimpleAsyncConnection;
-            let mut conn = self.0.get().await.map_err(|e| e.to_string())?;
+            let mut conn = self.pool.get().await.map_err(|e| e.to_string())?;
             conn.batch_execute("SELECT 1")
                 .await
                 .map_err(|e| e.to_string())

@@ -73,6 +73,27 @@ impl ServiceEnv {
     }
 }
 
+impl ServiceEnv {
+    /// Readiness of this service's database.
+    pub fn db_check(&self) -> Arc<dyn crate::ReadinessCheck> {
+        Arc::new(crate::DbCheck::new(self.name, self.db.clone()))
+    }
+
+    /// A mount of this service's routes whose readiness is its database.
+    pub fn mount(
+        &self,
+        configure: impl Fn(&mut actix_web::web::ServiceConfig) + Send + Sync + 'static,
+        openapi: serde_json::Value,
+    ) -> Mount {
+        Mount {
+            name: self.name,
+            configure: Arc::new(configure),
+            openapi,
+            readiness: vec![self.db_check()],
+        }
+    }
+}
+
 /// Settings shared by every mount of a process; `validator` overrides the
 /// configured issuer (the development server and tests bring their own keys).
 pub fn app_settings(

@@ -4,6 +4,7 @@
 //! signed by a key generated for the test.
 
 pub mod app;
+pub mod binary;
 pub mod tokens;
 
 pub use app::TestApp;

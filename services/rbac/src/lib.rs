@@ -5,8 +5,7 @@
 
 use lawos_db::ServiceSchema;
 use lawos_http::runtime::{ServiceEnv, ServiceSpec};
-use lawos_http::{DbCheck, Mount, OpenApi};
-use std::sync::Arc;
+use lawos_http::{Mount, OpenApi};
 
 pub const NAME: &str = "rbac";
 
@@ -21,12 +20,7 @@ pub fn schema() -> ServiceSchema {
 
 /// The service's routes (none yet beyond the operational ones) and readiness.
 pub fn mount(env: &ServiceEnv) -> Mount {
-    Mount {
-        name: NAME,
-        configure: Arc::new(|_cfg| {}),
-        openapi: OpenApi::new("LawOS rbac").into_value(),
-        readiness: vec![Arc::new(DbCheck(env.db.clone()))],
-    }
+    env.mount(|_cfg| {}, OpenApi::new("LawOS rbac").into_value())
 }
 
 /// How the runtime starts this service.

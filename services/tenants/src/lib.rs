@@ -12,9 +12,8 @@ pub mod storage;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::ServiceSchema;
+use lawos_http::Mount;
 use lawos_http::runtime::{ServiceEnv, ServiceSpec};
-use lawos_http::{DbCheck, Mount};
-use std::sync::Arc;
 
 pub use routes::configure;
 
@@ -37,15 +36,13 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         db: env.db.clone(),
         cache: env.cache.clone(),
     });
-    Mount {
-        name: NAME,
-        configure: Arc::new(move |cfg| {
+    env.mount(
+        move |cfg| {
             cfg.app_data(state.clone());
             configure(cfg);
-        }),
-        openapi: routes::openapi(),
-        readiness: vec![Arc::new(DbCheck(env.db.clone()))],
-    }
+        },
+        routes::openapi(),
+    )
 }
 
 /// How the runtime starts this service.

@@ -96,7 +96,7 @@ async fn operational_routes_answer() {
     let res = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let ready: Value = res.json().await.unwrap();
-    assert_eq!(ready["checks"]["postgres"], "ok");
+    assert_eq!(ready["checks"]["postgres:tenants"], "ok");
     let doc: Value = app
         .http
         .get(app.url("/openapi.json"))
