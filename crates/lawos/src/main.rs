@@ -7,7 +7,8 @@
 //! - `lawos migrate [service]`: run one or every service's migrations.
 
 mod bootstrap;
-mod services;
+
+use lawos::services;
 
 use clap::{Parser, Subcommand};
 use lawos_http::config::PlatformConfig;

@@ -1,0 +1,3 @@
+//! The all-in-one `lawos` command's library part: the list of services.
+
+pub mod services;
