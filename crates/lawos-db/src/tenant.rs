@@ -53,7 +53,11 @@ where
         + 'a,
 {
     let mut conn = pool.get().await.map_err(ApiError::unavailable)?;
-    let ctx = ctx.clone();
+    let mut ctx = ctx.clone();
+    // Events written in this transaction carry the request's trace context.
+    if ctx.traceparent.is_none() {
+        ctx.traceparent = lawos_telemetry::traceparent_from_current_span();
+    }
     conn.transaction(async move |conn| {
         set_context(conn, &ctx).await?;
         f(conn).await

@@ -24,6 +24,13 @@ pub async fn observe(
         request_id = %lawos_core::request_id::current(),
         http.status = tracing::field::Empty,
     );
+    if let Some(traceparent) = req
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+    {
+        lawos_telemetry::set_parent_from_traceparent(&span, traceparent);
+    }
     let res = next.call(req).instrument(span.clone()).await;
     let status = match &res {
         Ok(r) => r.status().as_u16(),

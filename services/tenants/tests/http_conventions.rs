@@ -124,3 +124,50 @@ async fn operational_routes_answer() {
         .unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
 }
+
+#[tokio::test]
+async fn responses_carry_rate_limit_headers_per_principal() {
+    let app =
+        lawos_testkit::TestApp::spawn_with(&[lawos_svc_tenants::SPEC], |c| c.rate_limit = true)
+            .await;
+    let admin = TestUser::system_admin();
+    let first = app
+        .as_user(Method::GET, "/api/v1/tenants/", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers().get("x-ratelimit-limit").unwrap(), "1000");
+    let remaining = |r: &reqwest::Response| -> u32 {
+        r.headers()
+            .get("x-ratelimit-remaining")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let before = remaining(&first);
+    let second = app
+        .as_user(Method::GET, "/api/v1/tenants/", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        remaining(&second) < before,
+        "the same principal spends its allowance"
+    );
+    let other = app
+        .as_user(Method::GET, "/api/v1/tenants/", &TestUser::system_admin())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        remaining(&other) > remaining(&second),
+        "another principal has its own allowance"
+    );
+    let probe = app.http.get(app.url("/livez")).send().await.unwrap();
+    assert!(
+        probe.headers().get("x-ratelimit-limit").is_none(),
+        "probes are not rate-limited"
+    );
+}
