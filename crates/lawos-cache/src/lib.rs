@@ -140,6 +140,29 @@ impl Cache {
         Ok(())
     }
 
+    /// Stores `value` only if `name` holds nothing: a read-through fill that can
+    /// never overwrite a newer value written through by a concurrent update.
+    /// True when it was stored.
+    pub async fn fill_json<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let body = serde_json::to_string(value)?;
+        let mut conn = self.conn().await?;
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let stored: Option<String> = deadpool_redis::redis::cmd("SET")
+            .arg(self.key(name))
+            .arg(body)
+            .arg("PX")
+            .arg(ms)
+            .arg("NX")
+            .query_async(&mut conn)
+            .await?;
+        Ok(stored.is_some())
+    }
+
     /// Drops `name`; true when it existed.
     pub async fn delete(&self, name: &str) -> Result<bool, CacheError> {
         let mut conn = self.conn().await?;

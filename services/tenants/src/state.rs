@@ -40,22 +40,26 @@ impl TenantsState {
             storage::find_firm(conn, firm_id).scope_boxed()
         })
         .await?;
+        // Fill only an empty slot: a concurrent update's write-through always wins.
         if let (Some(cache), Some(firm)) = (&self.cache, &firm)
             && let Err(e) = cache
-                .set_json(&cache_key(firm_id), firm, FIRM_CACHE_TTL)
+                .fill_json(&cache_key(firm_id), firm, FIRM_CACHE_TTL)
                 .await
         {
-            tracing::warn!(error = %e, "firm cache write failed");
+            tracing::warn!(error = %e, "firm cache fill failed");
         }
         Ok(firm)
     }
 
-    /// Write-through invalidation after a committed change.
-    pub async fn forget_firm(&self, firm_id: Uuid) {
+    /// Write-through after a committed change: the cache holds the new firm at once.
+    pub async fn write_through(&self, firm: &Firm) {
         if let Some(cache) = &self.cache
-            && let Err(e) = cache.delete(&cache_key(firm_id)).await
+            && let Err(e) = cache
+                .set_json(&cache_key(firm.id), firm, FIRM_CACHE_TTL)
+                .await
         {
-            tracing::warn!(error = %e, "firm cache invalidation failed");
+            tracing::warn!(error = %e, "firm cache write failed; dropping the entry");
+            let _ = cache.delete(&cache_key(firm.id)).await;
         }
     }
 }

@@ -361,3 +361,45 @@ async fn changes_are_written_to_the_outbox_in_the_same_transaction() {
     let types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
     assert_eq!(types, ["firm.created", "firm.updated"]);
 }
+
+#[tokio::test]
+async fn firm_settings_are_cached_and_written_through() {
+    let app = app().await;
+    let id = firm_id(&create_firm(&app, "cached").await);
+    let admin = TestUser::system_admin();
+    let cache = app.envs[0].cache.clone().expect("redis");
+    let key = format!("firm:{id}:settings");
+    assert!(cache.get_json::<Value>(&key).await.unwrap().is_none());
+    app.as_user(Method::GET, &format!("/api/v1/tenants/{id}"), &admin)
+        .send()
+        .await
+        .unwrap();
+    let cached: Value = cache
+        .get_json(&key)
+        .await
+        .unwrap()
+        .expect("filled by the read");
+    assert_eq!(cached["name"], "Firm cached");
+    app.as_user(Method::PATCH, &format!("/api/v1/tenants/{id}"), &admin)
+        .json(&json!({ "settings": { "timezone": "America/New_York" } }))
+        .send()
+        .await
+        .unwrap();
+    let cached: Value = cache
+        .get_json(&key)
+        .await
+        .unwrap()
+        .expect("written through");
+    assert_eq!(cached["settings"]["timezone"], "America/New_York");
+    // A fill never overwrites the newer value.
+    assert!(
+        !cache
+            .fill_json(
+                &key,
+                &json!({ "stale": true }),
+                std::time::Duration::from_secs(60)
+            )
+            .await
+            .unwrap()
+    );
+}

@@ -155,7 +155,7 @@ pub async fn update(
         .scope_boxed()
     })
     .await?;
-    state.forget_firm(firm_id).await;
+    state.write_through(&firm).await;
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, firm.etag()))
         .json(firm))
