@@ -22,6 +22,8 @@ pub struct AppSettings {
     pub body_limit: usize,
     pub validator: lawos_auth::TokenValidator,
     pub rate_limiter: Option<lawos_cache::RateLimiter>,
+    /// Where `Idempotency-Key` responses are kept; `None` ignores the header.
+    pub idempotency: Option<lawos_cache::Cache>,
     pub cursors: CursorCodec,
 }
 
@@ -87,7 +89,20 @@ pub fn build_app(
         app = app.configure(move |cfg| configure(cfg));
     }
     let limiter = settings.rate_limiter.clone();
+    let idempotency_store = settings.idempotency.clone();
     app.default_service(web::to(not_found))
+        .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
+            let store = idempotency_store.clone();
+            async move {
+                match store {
+                    Some(cache) => crate::idempotency::idempotency(cache, req, next).await,
+                    None => next
+                        .call(req)
+                        .await
+                        .map(ServiceResponse::map_into_boxed_body),
+                }
+            }
+        }))
         .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
             let limiter = limiter.clone();
             async move {

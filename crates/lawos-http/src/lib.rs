@@ -8,6 +8,7 @@ pub mod config;
 pub mod envelope;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod mount;
 pub mod observe;
 pub mod openapi;

@@ -113,7 +113,9 @@ pub fn app_settings(
         .then(|| Cache::connect(&config.redis_url, &config.redis_prefix).ok())
         .flatten()
         .map(|cache| lawos_cache::RateLimiter::new(cache).with_identity(principal_identity));
+    let idempotency = Cache::connect(&config.redis_url, &config.redis_prefix).ok();
     AppSettings {
+        idempotency,
         title: title.to_owned(),
         body_limit: config.body_limit,
         validator,

@@ -171,3 +171,56 @@ async fn responses_carry_rate_limit_headers_per_principal() {
         "probes are not rate-limited"
     );
 }
+
+#[tokio::test]
+async fn idempotency_keys_replay_the_first_response() {
+    let app = app().await;
+    let admin = TestUser::system_admin();
+    let body = common::firm_body("once-only");
+    let first = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .header("idempotency-key", "create-once-only")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+
+    let again = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .header("idempotency-key", "create-once-only")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        201,
+        "the first response, not a 409 for the slug"
+    );
+    assert_eq!(again.headers().get("idempotent-replayed").unwrap(), "true");
+    assert!(again.headers().get("location").is_some());
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+
+    let res = app
+        .as_user(Method::POST, "/api/v1/tenants/", &admin)
+        .header("idempotency-key", "create-once-only")
+        .json(&common::firm_body("something-else"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 422, "IDEMPOTENCY_KEY_REUSED").await;
+
+    let list: Value = app
+        .as_user(Method::GET, "/api/v1/tenants/", &admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["pagination"]["total"], 1, "the replay created nothing");
+}
