@@ -83,7 +83,8 @@ pub fn build_app(
         .route("/livez", web::get().to(livez))
         .route("/readyz", web::get().to(readyz))
         .route("/metrics", web::get().to(metrics))
-        .route("/openapi.json", web::get().to(openapi_doc));
+        .route("/openapi.json", web::get().to(openapi_doc))
+        .route("/docs", web::get().to(crate::docs_page::docs));
     for mount in &mounts {
         let configure = Arc::clone(&mount.configure);
         app = app.configure(move |cfg| configure(cfg));

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod docs_page;
 pub mod envelope;
 pub mod extract;
 pub mod health;

@@ -108,6 +108,16 @@ async fn operational_routes_answer() {
         .unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/tenants/"]["post"].is_object());
+    let page = app
+        .http
+        .get(app.url("/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("/api/v1/tenants/{firmId}/domains"), "{page}");
     app.http
         .get(app.url("/api/v1/tenants/"))
         .send()
