@@ -23,6 +23,33 @@ pub struct ServiceSpec {
     pub port: u16,
     pub schema: fn() -> ServiceSchema,
     pub mount: fn(&ServiceEnv) -> Mount,
+    /// Background work beside the HTTP server (event consumers, scheduled jobs).
+    pub workers: fn(&ServiceEnv) -> Vec<Worker>,
+}
+
+/// Fires once when the process (or test) shuts down.
+#[derive(Clone)]
+pub struct Shutdown(tokio::sync::watch::Receiver<bool>);
+
+impl Shutdown {
+    /// A signal and the switch that fires it.
+    pub fn new() -> (tokio::sync::watch::Sender<bool>, Self) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (tx, Self(rx))
+    }
+
+    /// Resolves when shutdown fires (or its sender is gone).
+    pub async fn wait(mut self) {
+        let _ = self.0.wait_for(|stop| *stop).await;
+    }
+}
+
+/// A background task of a service: runs until its `Shutdown` fires.
+pub type Worker = Box<dyn FnOnce(Shutdown) -> futures_util::future::BoxFuture<'static, ()> + Send>;
+
+/// For services without background work.
+pub fn no_workers(_env: &ServiceEnv) -> Vec<Worker> {
+    Vec::new()
 }
 
 /// The resources one service is given.
@@ -148,9 +175,8 @@ pub async fn migrate(spec: &ServiceSpec, config: &PlatformConfig) -> Result<(), 
     Ok(())
 }
 
-/// Starts the outbox relay of a service in the background; it stops with the
-/// returned sender (or when the sender is dropped).
-pub fn spawn_relay(env: &ServiceEnv) -> Result<tokio::sync::oneshot::Sender<()>, RuntimeError> {
+/// The outbox relay of a service, as a worker.
+pub fn relay_worker(env: &ServiceEnv) -> Result<Worker, RuntimeError> {
     let database_url = ServiceRoles::for_service(env.name)
         .runtime_url(&env.config.database_url, &env.config.db_app_password)
         .map_err(|e| RuntimeError::Setup(format!("LAWOS_DATABASE_URL is not a URL: {e}")))?;
@@ -160,14 +186,28 @@ pub fn spawn_relay(env: &ServiceEnv) -> Result<tokio::sync::oneshot::Sender<()>,
         schema: env.name.to_owned(),
         ..lawos_events::RelayConfig::default()
     });
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let name = env.name;
-    tokio::spawn(async move {
-        if let Err(e) = relay.run(async move { drop(stopped.await) }).await {
-            tracing::error!(service = name, error = %e, "outbox relay stopped");
-        }
-    });
-    Ok(stop)
+    Ok(Box::new(move |shutdown: Shutdown| {
+        Box::pin(async move {
+            if let Err(e) = relay.run(shutdown.wait()).await {
+                tracing::error!(service = name, error = %e, "outbox relay stopped");
+            }
+        })
+    }))
+}
+
+/// Starts `spec`'s relay and workers; they stop when `shutdown` fires.
+pub fn start_workers(
+    spec: &ServiceSpec,
+    env: &ServiceEnv,
+    shutdown: &Shutdown,
+) -> Result<(), RuntimeError> {
+    let mut workers = vec![relay_worker(env)?];
+    workers.extend((spec.workers)(env));
+    for worker in workers {
+        tokio::spawn(worker(shutdown.clone()));
+    }
+    Ok(())
 }
 
 /// Serves `specs` from one listener until shutdown, each with its relay.
@@ -178,10 +218,10 @@ pub async fn serve(
     validator: Option<lawos_auth::TokenValidator>,
 ) -> Result<(), RuntimeError> {
     let mut mounts = Vec::new();
-    let mut relays = Vec::new();
+    let (stop, shutdown) = Shutdown::new();
     for spec in specs {
         let env = ServiceEnv::connect(spec, config.clone())?;
-        relays.push(spawn_relay(&env)?);
+        start_workers(spec, &env, &shutdown)?;
         mounts.push((spec.mount)(&env));
     }
     let title = if specs.len() == 1 {
@@ -191,9 +231,7 @@ pub async fn serve(
     };
     let settings = app_settings(&config, &title, validator);
     let result = crate::server::serve(listener, settings, mounts, config.http_workers).await;
-    for relay in relays {
-        let _ = relay.send(());
-    }
+    let _ = stop.send(true);
     Ok(result?)
 }
 

@@ -2,10 +2,11 @@
 
 use lawos_db::testdb::{DEV_APP_PASSWORD, TestDatabase};
 use lawos_http::config::PlatformConfig;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec, app_settings};
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, Shutdown, app_settings, start_workers};
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use crate::broker::TestVhost;
 use crate::tokens::{TestIssuer, TestUser};
 
 /// A running set of services. Dropping it stops the server and drops the database.
@@ -16,7 +17,9 @@ pub struct TestApp {
     pub envs: Vec<ServiceEnv>,
     pub config: Arc<PlatformConfig>,
     server: actix_web::dev::ServerHandle,
-    // Declared last: dropped after the server stops.
+    stop_workers: tokio::sync::watch::Sender<bool>,
+    // Declared last: dropped after the server and workers stop.
+    pub vhost: Option<TestVhost>,
     pub db: TestDatabase,
 }
 
@@ -54,6 +57,20 @@ impl TestApp {
         specs: &[ServiceSpec],
         adjust: impl FnOnce(&mut PlatformConfig),
     ) -> Self {
+        Self::start(specs, adjust, false).await
+    }
+
+    /// Like [`spawn`](Self::spawn), with a RabbitMQ vhost of the test's own and every
+    /// service's outbox relay and workers (event consumers) running.
+    pub async fn spawn_with_events(specs: &[ServiceSpec]) -> Self {
+        Self::start(specs, |_| {}, true).await
+    }
+
+    async fn start(
+        specs: &[ServiceSpec],
+        adjust: impl FnOnce(&mut PlatformConfig),
+        events: bool,
+    ) -> Self {
         let schemas: Vec<_> = specs.iter().map(|s| (s.schema)()).collect();
         let db = TestDatabase::create(&schemas)
             .await
@@ -63,6 +80,14 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{port}");
         let mut config = test_config(&db);
         config.tenants_url = base_url.clone();
+        let vhost = if events {
+            Some(TestVhost::create().await)
+        } else {
+            None
+        };
+        if let Some(vhost) = &vhost {
+            config.amqp_url = vhost.amqp_url();
+        }
         adjust(&mut config);
         let config = Arc::new(config);
         let issuer = TestIssuer::new();
@@ -71,6 +96,12 @@ impl TestApp {
             .map(|s| ServiceEnv::connect(s, config.clone()).unwrap_or_else(|e| panic!("env: {e}")))
             .collect();
         let mounts: Vec<_> = specs.iter().zip(&envs).map(|(s, e)| (s.mount)(e)).collect();
+        let (stop_workers, shutdown) = Shutdown::new();
+        if events {
+            for (spec, env) in specs.iter().zip(&envs) {
+                start_workers(spec, env, &shutdown).unwrap_or_else(|e| panic!("workers: {e}"));
+            }
+        }
         let settings = app_settings(&config, "LawOS test", Some(issuer.validator()));
         let server = actix_web::HttpServer::new(move || {
             lawos_http::build_app(settings.clone(), mounts.clone())
@@ -89,6 +120,8 @@ impl TestApp {
             envs,
             config,
             server: handle,
+            stop_workers,
+            vhost,
             db,
         }
     }
@@ -116,6 +149,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = self.stop_workers.send(true);
         let handle = self.server.clone();
         // Stopping is async; the database drop that follows terminates any connection left.
         drop(handle.stop(false));

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod binary;
+pub mod broker;
 pub mod tokens;
 
 pub use app::TestApp;

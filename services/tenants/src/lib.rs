@@ -13,7 +13,7 @@ pub mod storage;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::ServiceSchema;
 use lawos_http::Mount;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
 
 pub use routes::configure;
 
@@ -51,4 +51,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8082,
     schema,
     mount,
+    workers: no_workers,
 };

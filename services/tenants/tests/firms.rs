@@ -403,3 +403,23 @@ async fn firm_settings_are_cached_and_written_through() {
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_relay_publishes_the_outbox() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    let app = lawos_testkit::TestApp::spawn_with_events(&[lawos_svc_tenants::SPEC]).await;
+    create_firm(&app, "published").await;
+    let url = app.db.admin_url();
+    let published = lawos_testkit::broker::eventually(std::time::Duration::from_secs(10), || {
+        let url = url.clone();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            lawos_events::unpublished_count(&mut conn, "tenants")
+                .await
+                .unwrap()
+                == 0
+        }
+    })
+    .await;
+    assert!(published, "the outbox was not drained by the relay");
+}

@@ -2,7 +2,6 @@
 //! both removed on drop (also when the test panics).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
 use std::time::Duration;
 
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
@@ -24,14 +23,11 @@ pub fn init_tracing() {
         .try_init();
 }
 
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}", uuid::Uuid::now_v7().simple())
-}
-
-/// A database that exists for one test; `DROP … WITH (FORCE)` on drop.
+/// A database that exists for one test (dropped `WITH (FORCE)` with it).
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    _db: lawos_testkit::TestDatabase,
 }
 
 async fn admin() -> tokio_postgres::Client {
@@ -45,14 +41,12 @@ async fn admin() -> tokio_postgres::Client {
 
 impl TestDb {
     pub async fn create() -> Self {
-        let name = unique("lawos_events_test");
-        admin()
-            .await
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .unwrap();
-        let url = format!("{SERVER}/{name}");
-        Self { name, url }
+        let db = lawos_testkit::TestDatabase::empty().await.unwrap();
+        Self {
+            name: db.name.clone(),
+            url: db.admin_url(),
+            _db: db,
+        }
     }
 
     pub async fn conn(&self) -> AsyncPgConnection {
@@ -82,123 +76,5 @@ impl TestDb {
     }
 }
 
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        // Drop may run inside the test's runtime: do the async work on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                admin()
-                    .await
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await
-            })
-        })
-        .join();
-    }
-}
-
-fn rabbitmqctl(args: &[&str]) -> String {
-    let out = Command::new("rabbitmqctl")
-        .args(args)
-        .output()
-        .expect("rabbitmqctl runs");
-    assert!(
-        out.status.success(),
-        "rabbitmqctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A RabbitMQ vhost that exists for one test (guest has full rights); deleted on drop.
-pub struct TestVhost {
-    pub name: String,
-}
-
-impl TestVhost {
-    pub async fn create() -> Self {
-        let name = unique("lawos_events_test");
-        let n = name.clone();
-        tokio::task::spawn_blocking(move || {
-            rabbitmqctl(&["-q", "add_vhost", &n]);
-            rabbitmqctl(&["-q", "set_permissions", "-p", &n, "guest", ".*", ".*", ".*"]);
-        })
-        .await
-        .unwrap();
-        Self { name }
-    }
-
-    pub fn amqp_url(&self) -> String {
-        format!("amqp://guest:guest@127.0.0.1:5672/{}", self.name)
-    }
-
-    /// Force-closes this vhost's connections whose client-provided name contains
-    /// `name_part` (e.g. `lawos-relay`), like a broker restart would. Returns how many.
-    pub async fn close_connections(&self, name_part: &str) -> usize {
-        let vhost = self.name.clone();
-        let part = name_part.to_owned();
-        tokio::task::spawn_blocking(move || {
-            let listing = rabbitmqctl(&[
-                "-q",
-                "list_connections",
-                "--no-table-headers",
-                "pid",
-                "vhost",
-                "client_properties",
-            ]);
-            // Close in parallel: each rabbitmqctl call costs about a second.
-            let closers: Vec<_> = listing
-                .lines()
-                .filter_map(|line| {
-                    let mut cols = line.splitn(3, '\t');
-                    let (pid, vh, props) = (cols.next()?, cols.next()?, cols.next()?);
-                    (vh == vhost && props.contains(&part)).then(|| pid.to_owned())
-                })
-                .map(|pid| {
-                    std::thread::spawn(move || {
-                        // The connection may already be gone: ignore failures.
-                        let _ = Command::new("rabbitmqctl")
-                            .args(["-q", "close_connection", &pid, "test: forced close"])
-                            .output();
-                    })
-                })
-                .collect();
-            let closed = closers.len();
-            for c in closers {
-                let _ = c.join();
-            }
-            closed
-        })
-        .await
-        .unwrap()
-    }
-}
-
-impl Drop for TestVhost {
-    fn drop(&mut self) {
-        let _ = Command::new("rabbitmqctl")
-            .args(["-q", "delete_vhost", &self.name])
-            .output();
-    }
-}
-
-/// Polls `check` every 50 ms until it returns true or `within` elapses.
-pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + within;
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
+#[allow(unused_imports)] // not every test file uses both
+pub use lawos_testkit::broker::{TestVhost, eventually};
