@@ -4,7 +4,7 @@
 //! answers the operational routes; its domain routes arrive with its issue.
 
 use lawos_db::ServiceSchema;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
 use lawos_http::{Mount, OpenApi};
 
 pub const NAME: &str = "auth";
@@ -29,4 +29,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8081,
     schema,
     mount,
+    workers: no_workers,
 };
