@@ -14,6 +14,7 @@ pub mod jwks;
 pub mod middleware;
 pub mod principal;
 pub mod scopes;
+pub mod service_token;
 pub mod signer;
 pub mod validator;
 
@@ -24,5 +25,6 @@ pub use jwks::KeySource;
 pub use middleware::{Authenticate, RequireScope, bearer_token};
 pub use principal::Principal;
 pub use scopes::{ScopeSet, roles};
+pub use service_token::{ClientCredentials, ServiceTokenSource, SignedServiceTokens};
 pub use signer::{Es256Signer, SignerError};
 pub use validator::{SessionRevocation, TokenValidator, TokenValidatorBuilder, TrustedIssuer};

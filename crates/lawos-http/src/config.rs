@@ -26,6 +26,14 @@ pub struct PlatformConfig {
     pub jwks_url: String,
     /// `LAWOS_TENANTS_URL`: base URL of the tenants service.
     pub tenants_url: String,
+    /// `LAWOS_EVENTS_URL`: base URL of the events service (entity audit trails).
+    pub events_url: String,
+    /// `LAWOS_TOKEN_URL`: the issuer's token endpoint for service tokens
+    /// (default `<issuer>/oauth/token`).
+    pub token_url: String,
+    /// `LAWOS_SERVICE_CLIENT_SECRET`: this service's `client_credentials` secret
+    /// (its client id is `lawos-<service>`).
+    pub service_client_secret: Option<String>,
     /// `LAWOS_CURSOR_KEY`: HMAC key of pagination cursors, shared by all instances.
     pub cursor_key: String,
     /// `LAWOS_HTTP_ADDR`: listen address (default `0.0.0.0:<service port>`).
@@ -45,6 +53,7 @@ impl PlatformConfig {
             "LAWOS_JWKS_URL",
             &format!("{}/.well-known/jwks.json", jwt_issuer.trim_end_matches('/')),
         );
+        let token_url = format!("{}/oauth/token", jwt_issuer.trim_end_matches('/'));
         let cursor_key = var_or("LAWOS_CURSOR_KEY", "");
         let cursor_key = if cursor_key.is_empty() {
             tracing::warn!(
@@ -69,6 +78,11 @@ impl PlatformConfig {
             jwt_audience: var_or("LAWOS_JWT_AUDIENCE", "lawos"),
             jwks_url,
             tenants_url: var_or("LAWOS_TENANTS_URL", "http://127.0.0.1:8082"),
+            events_url: var_or("LAWOS_EVENTS_URL", "http://127.0.0.1:8084"),
+            token_url: var_or("LAWOS_TOKEN_URL", &token_url),
+            service_client_secret: std::env::var("LAWOS_SERVICE_CLIENT_SECRET")
+                .ok()
+                .filter(|v| !v.is_empty()),
             cursor_key,
             http_addr: std::env::var("LAWOS_HTTP_ADDR")
                 .ok()

@@ -4,6 +4,7 @@
 //! (unknown routes, wrong methods, malformed JSON, oversized bodies included).
 
 pub mod app;
+pub mod audit;
 pub mod config;
 pub mod docs_page;
 pub mod envelope;

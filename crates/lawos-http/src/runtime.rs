@@ -59,7 +59,38 @@ pub struct ServiceEnv {
     pub db: DbPool,
     pub cache: Option<Cache>,
     pub resolver: Arc<dyn FirmResolver>,
+    /// Bearer tokens for this service's calls to other services.
+    pub service_tokens: Arc<dyn lawos_auth::ServiceTokenSource>,
     pub config: Arc<PlatformConfig>,
+}
+
+/// A token issuer inside this process (the development server, tests): its key
+/// signs service tokens and a validator trusts it.
+#[derive(Clone)]
+pub struct LocalIssuer {
+    pub signer: lawos_auth::Es256Signer,
+    pub issuer: String,
+    pub audience: String,
+}
+
+impl LocalIssuer {
+    pub fn validator(&self) -> lawos_auth::TokenValidator {
+        lawos_auth::TokenValidator::new(vec![lawos_auth::TrustedIssuer {
+            issuer: self.issuer.clone(),
+            audience: self.audience.clone(),
+            keys: lawos_auth::KeySource::Static(self.signer.jwk_set()),
+        }])
+    }
+
+    fn service_tokens(&self, service: &str) -> Arc<dyn lawos_auth::ServiceTokenSource> {
+        Arc::new(lawos_auth::SignedServiceTokens::new(
+            self.signer.clone(),
+            &self.issuer,
+            &self.audience,
+            service,
+            &[],
+        ))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +107,12 @@ pub enum RuntimeError {
 
 impl ServiceEnv {
     /// Connects `spec`'s pool (its runtime role on `admin_url`'s database) and cache.
-    pub fn connect(spec: &ServiceSpec, config: Arc<PlatformConfig>) -> Result<Self, RuntimeError> {
+    /// Service tokens come from `local` when given, else from `client_credentials`.
+    pub fn connect(
+        spec: &ServiceSpec,
+        config: Arc<PlatformConfig>,
+        local: Option<&LocalIssuer>,
+    ) -> Result<Self, RuntimeError> {
         let roles = ServiceRoles::for_service(spec.name);
         let runtime_url = roles
             .runtime_url(&config.database_url, &config.db_app_password)
@@ -90,17 +126,31 @@ impl ServiceEnv {
             config.tenants_url.clone(),
             Duration::from_secs(300),
         ));
+        let service_tokens: Arc<dyn lawos_auth::ServiceTokenSource> = match local {
+            Some(local) => local.service_tokens(spec.name),
+            None => Arc::new(lawos_auth::ClientCredentials::new(
+                config.token_url.clone(),
+                format!("lawos-{}", spec.name),
+                config.service_client_secret.clone().unwrap_or_default(),
+            )),
+        };
         Ok(Self {
             name: spec.name,
             db,
             cache,
             resolver,
+            service_tokens,
             config,
         })
     }
 }
 
 impl ServiceEnv {
+    /// The client for this service's entities' audit trails.
+    pub fn audit_trail(&self) -> crate::audit::AuditTrail {
+        crate::audit::AuditTrail::new(&self.config.events_url, self.service_tokens.clone())
+    }
+
     /// Readiness of this service's database.
     pub fn db_check(&self) -> Arc<dyn crate::ReadinessCheck> {
         Arc::new(crate::DbCheck::new(self.name, self.db.clone()))
@@ -215,12 +265,12 @@ pub async fn serve(
     specs: &[ServiceSpec],
     config: Arc<PlatformConfig>,
     listener: TcpListener,
-    validator: Option<lawos_auth::TokenValidator>,
+    local: Option<LocalIssuer>,
 ) -> Result<(), RuntimeError> {
     let mut mounts = Vec::new();
     let (stop, shutdown) = Shutdown::new();
     for spec in specs {
-        let env = ServiceEnv::connect(spec, config.clone())?;
+        let env = ServiceEnv::connect(spec, config.clone(), local.as_ref())?;
         start_workers(spec, &env, &shutdown)?;
         mounts.push((spec.mount)(&env));
     }
@@ -229,7 +279,7 @@ pub async fn serve(
     } else {
         "LawOS".to_owned()
     };
-    let settings = app_settings(&config, &title, validator);
+    let settings = app_settings(&config, &title, local.as_ref().map(LocalIssuer::validator));
     let result = crate::server::serve(listener, settings, mounts, config.http_workers).await;
     let _ = stop.send(true);
     Ok(result?)

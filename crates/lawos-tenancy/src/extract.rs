@@ -61,7 +61,12 @@ async fn resolve_tenant(req: HttpRequest) -> Result<Tenant, ApiError> {
             .ok_or_else(|| {
                 ApiError::new(ErrorCode::InvalidFieldFormat, "X-Firm-Id must be a firm id")
             })?;
-        if principal.is_system_admin() || principal.firm_id == Some(firm_id) {
+        // System administrators and services (acting for a firm after their own checks)
+        // may name the firm; anyone else only their own.
+        if principal.is_system_admin()
+            || principal.is_service()
+            || principal.firm_id == Some(firm_id)
+        {
             return Ok(Tenant { firm_id, principal });
         }
         return Err(denied());

@@ -38,6 +38,9 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         jwt_audience: crate::tokens::AUDIENCE.to_owned(),
         jwks_url: String::new(),
         tenants_url: String::new(),
+        events_url: String::new(),
+        token_url: String::new(),
+        service_client_secret: None,
         cursor_key: "test-cursor-key".to_owned(),
         http_addr: None,
         http_workers: 1,
@@ -80,6 +83,7 @@ impl TestApp {
         let base_url = format!("http://127.0.0.1:{port}");
         let mut config = test_config(&db);
         config.tenants_url = base_url.clone();
+        config.events_url = base_url.clone();
         let vhost = if events {
             Some(TestVhost::create().await)
         } else {
@@ -93,7 +97,10 @@ impl TestApp {
         let issuer = TestIssuer::new();
         let envs: Vec<ServiceEnv> = specs
             .iter()
-            .map(|s| ServiceEnv::connect(s, config.clone()).unwrap_or_else(|e| panic!("env: {e}")))
+            .map(|s| {
+                ServiceEnv::connect(s, config.clone(), Some(&issuer.local()))
+                    .unwrap_or_else(|e| panic!("env: {e}"))
+            })
             .collect();
         let mounts: Vec<_> = specs.iter().zip(&envs).map(|(s, e)| (s.mount)(e)).collect();
         let (stop_workers, shutdown) = Shutdown::new();

@@ -71,6 +71,15 @@ impl TestIssuer {
         }
     }
 
+    /// The issuer as the runtime knows one living in the process.
+    pub fn local(&self) -> lawos_http::runtime::LocalIssuer {
+        lawos_http::runtime::LocalIssuer {
+            signer: self.signer.clone(),
+            issuer: ISSUER.to_owned(),
+            audience: AUDIENCE.to_owned(),
+        }
+    }
+
     pub fn validator(&self) -> TokenValidator {
         TokenValidator::new(vec![TrustedIssuer {
             issuer: ISSUER.to_owned(),

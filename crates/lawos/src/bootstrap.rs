@@ -1,8 +1,9 @@
 //! Development bootstrap: `lawos dev` signs tokens with a key generated at start
 //! and prints a system-administrator token, until a real login exists.
 
-use lawos_auth::{Claims, Es256Signer, KeySource, TokenValidator, TrustedIssuer};
+use lawos_auth::{Claims, Es256Signer};
 use lawos_http::config::PlatformConfig;
+use lawos_http::runtime::LocalIssuer;
 use std::time::Duration;
 
 const DEV_TOKEN_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -32,13 +33,14 @@ impl DevIssuer {
         })
     }
 
-    /// A validator trusting the development key.
-    pub fn validator(&self) -> TokenValidator {
-        TokenValidator::new(vec![TrustedIssuer {
+    /// The development key as the runtime's in-process issuer: services trust it
+    /// and sign their service tokens with it.
+    pub fn local(&self) -> LocalIssuer {
+        LocalIssuer {
+            signer: self.signer.clone(),
             issuer: self.issuer.clone(),
             audience: self.audience.clone(),
-            keys: KeySource::Static(self.signer.jwk_set()),
-        }])
+        }
     }
 
     /// Mints the bootstrap token, writes it to `.lawos/dev-token` and says how to use it.

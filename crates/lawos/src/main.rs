@@ -62,8 +62,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener =
                 TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+            // Inter-service calls go to this same process unless configured otherwise.
             if std::env::var("LAWOS_TENANTS_URL").is_err() {
                 config.tenants_url = format!("http://127.0.0.1:{port}");
+            }
+            if std::env::var("LAWOS_EVENTS_URL").is_err() {
+                config.events_url = format!("http://127.0.0.1:{port}");
             }
             migrate(&config, None).await?;
             let dev = bootstrap::DevIssuer::new(&config)?;
@@ -72,7 +76,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &services::ALL,
                 Arc::new(config),
                 listener,
-                Some(dev.validator()),
+                Some(dev.local()),
             )
             .await
             .map_err(|e| e.to_string())

@@ -35,6 +35,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
     let state = actix_web::web::Data::new(state::TenantsState {
         db: env.db.clone(),
         cache: env.cache.clone(),
+        audit: env.audit_trail(),
     });
     env.mount(
         move |cfg| {

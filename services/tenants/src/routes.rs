@@ -3,7 +3,7 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{domains, firms, resolve};
+use crate::handlers::{domains, events, firms, resolve};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -20,6 +20,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource(["/{firm_id}", "/{firm_id}/"])
                     .route(web::get().to(firms::get))
                     .route(web::patch().to(firms::update)),
+            )
+            .service(
+                web::resource(["/{firm_id}/events", "/{firm_id}/events/"])
+                    .route(web::get().to(events::list)),
             )
             .service(
                 web::resource(["/{firm_id}/domains", "/{firm_id}/domains/"])

@@ -17,6 +17,7 @@ pub const FIRM_CACHE_TTL: Duration = Duration::from_secs(30 * 60);
 pub struct TenantsState {
     pub db: DbPool,
     pub cache: Option<Cache>,
+    pub audit: lawos_http::audit::AuditTrail,
 }
 
 fn cache_key(firm_id: Uuid) -> String {
