@@ -7,6 +7,9 @@
 #   make migrate         run every service's migrations (SERVICE=<name> for one)
 #   make infra           only the infrastructure step (scripts/infra.sh --with-s3)
 #   make clean-test-dbs  drop lawos_test_* databases left by interrupted test runs
+#   make k8s-validate    render k8s/ overlays offline, validate (strict), phase-dependency test
+#   make deploy-local    every service as its own process, phase by phase (ports 8081..8092)
+#   make deploy-local-down  stop exactly what deploy-local started
 #
 # Configuration comes from the environment and is passed through unchanged;
 # unset variables take the defaults of the programs (README "Configuration"):
@@ -36,10 +39,10 @@ TEST_INFRA_ARGS ?=
 TEST_ARGS ?=
 SERVICE ?=
 
-.PHONY: help run test lint fmt migrate infra clean-test-dbs
+.PHONY: help run test lint fmt migrate infra clean-test-dbs k8s-validate deploy-local deploy-local-down
 
 help:
-	@sed -n '3,9p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
+	@sed -n '3,12p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
 
 infra:
 	@$(INFRA) --with-s3
@@ -74,3 +77,12 @@ migrate:
 
 clean-test-dbs:
 	@bash scripts/clean-test-dbs.sh
+
+k8s-validate:
+	@bash scripts/k8s-validate.sh
+
+deploy-local:
+	@bash scripts/deploy-local.sh up
+
+deploy-local-down:
+	@bash scripts/deploy-local.sh down
