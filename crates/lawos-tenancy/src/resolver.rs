@@ -90,7 +90,15 @@ impl FirmResolver for TenantsResolver {
         value: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Result<Option<Resolved>, ApiError>> {
         Box::pin(async move {
-            let cache_key = (key.to_owned(), value.to_ascii_lowercase());
+            // Normalised as the tenants service does: hosts and slugs are
+            // case-insensitive, Logto organization ids are not.
+            let value = value.trim();
+            let value = if key == "logto_org_id" {
+                value.to_owned()
+            } else {
+                value.to_ascii_lowercase()
+            };
+            let cache_key = (key.to_owned(), value);
             if let Some(hit) = self.cached(&cache_key) {
                 return Ok(hit);
             }
