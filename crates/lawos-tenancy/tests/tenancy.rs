@@ -404,3 +404,26 @@ async fn a_zero_ttl_does_not_cache() {
         "SERVICE_UNAVAILABLE",
     );
 }
+
+#[tokio::test]
+async fn a_service_names_the_firm_it_acts_for_and_a_service_without_one_is_refused() {
+    use lawos_auth::ServiceTokenSource;
+    let h = Harness::start(TTL).await;
+    let firm = h.create_firm("served", None).await;
+    let local = h.tenants.issuer.local();
+    let service = lawos_auth::SignedServiceTokens::new(
+        local.signer,
+        &local.issuer,
+        &local.audience,
+        "matters",
+        &[],
+    );
+    let token = service.token().await.unwrap();
+    let req = get("/tenant")
+        .insert_header(bearer(&token))
+        .insert_header((X_FIRM_ID, firm.to_string()));
+    assert_firm(&h.call(req).await, firm);
+    // Without naming a firm a service token speaks for none.
+    let req = get("/tenant").insert_header(bearer(&token));
+    assert_error(&h.call(req).await, 403, "FIRM_ACCESS_DENIED");
+}
