@@ -38,6 +38,14 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, TokenError> {
     Ok(Some(token))
 }
 
+fn is_bearer(headers: &HeaderMap) -> bool {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+}
+
 /// Middleware authenticating bearer tokens. Requests without
 /// `Authorization` pass through unauthenticated (handlers needing a caller
 /// extract [`Principal`] and get 401 `AUTH_TOKEN_MISSING`); a present but
@@ -92,7 +100,10 @@ where
         let service = Rc::clone(&self.service);
         let validator = self.validator.clone();
         Box::pin(async move {
+            // The OAuth endpoints authenticate clients themselves (HTTP Basic, RFC 6749 §2.3.1).
+            let client_auth = req.path().starts_with("/oauth/") && !is_bearer(req.headers());
             let outcome = match bearer_token(req.headers()) {
+                _ if client_auth => None,
                 Ok(None) => None,
                 Ok(Some(token)) => {
                     let token = token.to_owned();

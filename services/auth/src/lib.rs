@@ -1,26 +1,79 @@
-//! The auth service (phase 1): identity: tokens, users, provisioning, the Logto bridge, SSO and support access.
+//! The auth service (phase 1): the platform's token issuer and identity.
 //!
-//! It runs, migrates its schema (the platform's outbox and inbox so far) and
-//! answers the operational routes; its domain routes arrive with its issue.
+//! Delivered so far: ES256 signing keys encrypted at rest with rotation and
+//! publish-ahead (`lawos-auth rotate-keys`), OpenID discovery and the JWKS,
+//! `POST /oauth/token` (password, client_credentials, refresh_token with
+//! rotation and reuse detection), `POST /oauth/revoke`, the user mirror with
+//! local argon2id credentials and the bootstrap system administrator, service
+//! accounts (`lawos-auth create-service-account`), and `GET/PATCH /api/v1/auth/me`.
 
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod handlers;
+pub mod input;
+pub mod keys;
+pub mod model;
+pub mod oauth;
+pub mod roles;
+pub mod routes;
+pub mod schema;
+pub mod state;
+pub mod storage;
+
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::ServiceSchema;
+use lawos_http::Mount;
 use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
-use lawos_http::{Mount, OpenApi};
+
+pub use routes::configure;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/auth");
 
 pub const NAME: &str = "auth";
 
-/// The `auth` schema: the platform helpers and the outbox.
+/// The `auth` schema: platform helpers, outbox, and the service's migrations.
 pub fn schema() -> ServiceSchema {
     ServiceSchema {
         service: NAME,
-        migrations: None,
+        migrations: Some(|| MIGRATIONS),
         setup_sql: vec![lawos_events::install_sql(NAME)],
     }
 }
 
-/// The service's routes (none yet beyond the operational ones) and readiness.
+/// The service's routes bound to its state. A bad auth setting stops the
+/// process here, at start, naming the setting.
 pub fn mount(env: &ServiceEnv) -> Mount {
-    env.mount(|_cfg| {}, OpenApi::new("LawOS auth").into_value())
+    let config = match config::AuthConfig::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            tracing::error!(error = %e, "lawos-auth cannot start");
+            eprintln!("lawos-auth: {e}");
+            std::process::exit(2);
+        }
+    };
+    let state = actix_web::web::Data::from(state::AuthState::new(
+        env.db.clone(),
+        config,
+        env.config.jwt_issuer.clone(),
+        env.config.jwt_audience.clone(),
+    ));
+    // Start-up work begins now; requests that need it wait for it.
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let starting = state.clone();
+        runtime.spawn(async move {
+            if let Err(e) = starting.ensure_ready().await {
+                tracing::warn!(error = %e, "auth start-up work failed; retried on first use");
+            }
+        });
+    }
+    env.mount(
+        move |cfg| {
+            cfg.app_data(state.clone());
+            configure(cfg);
+        },
+        routes::openapi(),
+    )
 }
 
 /// How the runtime starts this service.

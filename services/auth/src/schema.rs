@@ -1,0 +1,106 @@
+//! Tables of the `auth` schema (kept in step with migrations/auth).
+
+diesel::table! {
+    auth.signing_keys (kid) {
+        kid -> Text,
+        algorithm -> Text,
+        public_jwk -> Jsonb,
+        private_key -> Bytea,
+        master_key_id -> Text,
+        created_at -> Timestamptz,
+        not_before -> Timestamptz,
+        retire_after -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    auth.users (id) {
+        id -> Uuid,
+        issuer -> Text,
+        subject -> Text,
+        email -> Text,
+        full_name -> Text,
+        platform_role -> Nullable<Text>,
+        is_active -> Bool,
+        synced_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    auth.local_credentials (user_id) {
+        user_id -> Uuid,
+        password_hash -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auth.firm_user_profiles (firm_id, user_id) {
+        firm_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        is_lawyer -> Bool,
+        title -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        preferences -> Jsonb,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    auth.service_accounts (id) {
+        id -> Uuid,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        scopes -> Array<Text>,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auth.sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        firm_id -> Nullable<Uuid>,
+        client_id -> Text,
+        scope -> Text,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    auth.refresh_tokens (id) {
+        id -> Uuid,
+        session_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(local_credentials -> users (user_id));
+diesel::joinable!(firm_user_profiles -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    signing_keys,
+    users,
+    local_credentials,
+    firm_user_profiles,
+    service_accounts,
+    sessions,
+    refresh_tokens,
+);
