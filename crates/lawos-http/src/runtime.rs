@@ -171,6 +171,30 @@ impl ServiceEnv {
     }
 }
 
+/// The validator of a process: the configured issuer (the auth service's JWKS)
+/// and, when there is one, the in-process issuer whose key signs service tokens.
+pub fn validator(
+    config: &PlatformConfig,
+    local: Option<&LocalIssuer>,
+) -> lawos_auth::TokenValidator {
+    let mut issuers = Vec::new();
+    if local.is_none_or(|l| l.issuer != config.jwt_issuer) {
+        issuers.push(lawos_auth::TrustedIssuer {
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
+            keys: lawos_auth::KeySource::Remote(config.jwks_url.clone()),
+        });
+    }
+    if let Some(local) = local {
+        issuers.push(lawos_auth::TrustedIssuer {
+            issuer: local.issuer.clone(),
+            audience: local.audience.clone(),
+            keys: lawos_auth::KeySource::Static(local.signer.jwk_set()),
+        });
+    }
+    lawos_auth::TokenValidator::new(issuers)
+}
+
 /// Settings shared by every mount of a process; `validator` overrides the
 /// configured issuer (the development server and tests bring their own keys).
 pub fn app_settings(
@@ -178,13 +202,7 @@ pub fn app_settings(
     title: &str,
     validator: Option<lawos_auth::TokenValidator>,
 ) -> AppSettings {
-    let validator = validator.unwrap_or_else(|| {
-        lawos_auth::TokenValidator::new(vec![lawos_auth::TrustedIssuer {
-            issuer: config.jwt_issuer.clone(),
-            audience: config.jwt_audience.clone(),
-            keys: lawos_auth::KeySource::Remote(config.jwks_url.clone()),
-        }])
-    });
+    let validator = validator.unwrap_or_else(|| self::validator(config, None));
     let rate_limiter = config
         .rate_limit
         .then(|| Cache::connect(&config.redis_url, &config.redis_prefix).ok())
@@ -279,7 +297,7 @@ pub async fn serve(
     } else {
         "LawOS".to_owned()
     };
-    let settings = app_settings(&config, &title, local.as_ref().map(LocalIssuer::validator));
+    let settings = app_settings(&config, &title, Some(validator(&config, local.as_ref())));
     let result = crate::server::serve(listener, settings, mounts, config.http_workers).await;
     let _ = stop.send(true);
     Ok(result?)

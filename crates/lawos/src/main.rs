@@ -1,8 +1,8 @@
 //! `lawos`: the all-in-one server and operator commands.
 //!
 //! - `lawos dev`: migrate every service, then serve all twelve on one port (8080),
-//!   each under its own prefixes, with a development signing key whose
-//!   system-administrator token is printed.
+//!   each under its own prefixes, with this process as the token issuer; the
+//!   bootstrap administrator is logged in and how to log in is printed.
 //! - `lawos serve`: serve all twelve with the configured token issuer.
 //! - `lawos migrate [service]`: run one or every service's migrations.
 
@@ -69,14 +69,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             if std::env::var("LAWOS_EVENTS_URL").is_err() {
                 config.events_url = format!("http://127.0.0.1:{port}");
             }
+            bootstrap::use_this_process_as_issuer(&mut config, port);
             migrate(&config, None).await?;
-            let dev = bootstrap::DevIssuer::new(&config)?;
-            dev.announce(port)?;
+            let services_issuer = bootstrap::service_issuer(&config)?;
+            tokio::spawn(bootstrap::log_in_admin(port));
             lawos_http::runtime::serve(
                 &services::ALL,
                 Arc::new(config),
                 listener,
-                Some(dev.local()),
+                Some(services_issuer),
             )
             .await
             .map_err(|e| e.to_string())
