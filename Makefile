@@ -33,8 +33,8 @@ SHELL := /bin/bash
 
 CARGO ?= cargo
 INFRA := bash scripts/infra.sh
-# Extra arguments for the infrastructure step of `make test` (e.g. --with-s3).
-TEST_INFRA_ARGS ?=
+# Arguments for the infrastructure step of `make test` (the archive tests need S3).
+TEST_INFRA_ARGS ?= --with-s3
 # Extra arguments for the test runner, e.g. TEST_ARGS='-E test(tenants)' with nextest.
 TEST_ARGS ?=
 SERVICE ?=

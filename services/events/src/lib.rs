@@ -1,26 +1,52 @@
 //! The events service (phase 3): the append-only, hash-chained audit event log.
 //!
-//! It runs, migrates its schema (the platform's outbox and inbox so far) and
-//! answers the operational routes; its domain routes arrive with its issue.
+//! A consumer bound to every event type (`#`) appends each event once to
+//! `events.event_log`, chained per firm ([`chain`]); the API reads a firm's log,
+//! an entity's history, and recomputes the chain; `lawos-events archive` moves
+//! rows past the retention horizon to S3 ([`archive`]).
 
+pub mod access;
+pub mod archive;
+pub mod chain;
+pub mod handlers;
+pub mod input;
+pub mod model;
+pub mod routes;
+pub mod schema;
+pub mod state;
+pub mod storage;
+pub mod worker;
+
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::ServiceSchema;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
-use lawos_http::{Mount, OpenApi};
+use lawos_http::Mount;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+
+pub use routes::configure;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/events");
 
 pub const NAME: &str = "events";
 
-/// The `events` schema: the platform helpers and the outbox.
+/// The `events` schema: platform helpers, outbox and inbox, and the event log.
 pub fn schema() -> ServiceSchema {
     ServiceSchema {
         service: NAME,
-        migrations: None,
+        migrations: Some(|| MIGRATIONS),
         setup_sql: vec![lawos_events::install_sql(NAME)],
     }
 }
 
-/// The service's routes (none yet beyond the operational ones) and readiness.
+/// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
-    env.mount(|_cfg| {}, OpenApi::new("LawOS events").into_value())
+    let state = actix_web::web::Data::new(state::EventsState { db: env.db.clone() });
+    env.mount(
+        move |cfg| {
+            cfg.app_data(state.clone());
+            configure(cfg);
+        },
+        routes::openapi(),
+    )
 }
 
 /// How the runtime starts this service.
@@ -29,5 +55,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8084,
     schema,
     mount,
-    workers: no_workers,
+    workers: worker::workers,
 };
