@@ -1,0 +1,14 @@
+DROP TABLE matter_members;
+DROP TABLE field_policies;
+DROP TRIGGER access_grants_keep ON access_grants;
+DROP TABLE access_grants;
+DROP FUNCTION rbac.access_grants_keep();
+DROP TABLE role_assignments;
+DROP TABLE role_permissions;
+DROP TABLE roles;
+DROP TABLE default_field_policies;
+DROP TABLE resource_subtypes;
+DROP TABLE resource_types;
+DROP TABLE builtin_role_permissions;
+DROP TABLE builtin_roles;
+DROP TABLE permissions;
