@@ -10,6 +10,7 @@
 #   make k8s-validate    render k8s/ overlays offline, validate (strict), phase-dependency test
 #   make deploy-local    every service as its own process, phase by phase (ports 8081..8092)
 #   make deploy-local-down  stop exactly what deploy-local started
+#   make bench           infrastructure, then the audit-delay benchmark (BENCH_ARGS='--rate 100')
 #
 # Configuration comes from the environment and is passed through unchanged;
 # unset variables take the defaults of the programs (README "Configuration"):
@@ -38,11 +39,13 @@ TEST_INFRA_ARGS ?= --with-s3
 # Extra arguments for the test runner, e.g. TEST_ARGS='-E test(tenants)' with nextest.
 TEST_ARGS ?=
 SERVICE ?=
+# Arguments for the benchmark, e.g. BENCH_ARGS='--rate 100 --duration 10' (see bench/README.md).
+BENCH_ARGS ?=
 
-.PHONY: help run test lint fmt migrate infra clean-test-dbs k8s-validate deploy-local deploy-local-down
+.PHONY: help run test lint fmt migrate infra clean-test-dbs k8s-validate deploy-local deploy-local-down bench
 
 help:
-	@sed -n '3,12p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
+	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
 
 infra:
 	@$(INFRA) --with-s3
@@ -86,3 +89,7 @@ deploy-local:
 
 deploy-local-down:
 	@bash scripts/deploy-local.sh down
+
+bench:
+	@$(INFRA)
+	$(CARGO) run --release -p lawos-bench --bin audit-delay -- $(BENCH_ARGS)

@@ -400,6 +400,7 @@ CONFIG = {
     "LAWOS_JWKS_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/.well-known/jwks.json",
     "LAWOS_TENANTS_URL": f"http://tenants.{NAMESPACE}.svc.cluster.local:8082",
     "LAWOS_EVENTS_URL": f"http://events.{NAMESPACE}.svc.cluster.local:8084",
+    "LAWOS_RBAC_URL": f"http://rbac.{NAMESPACE}.svc.cluster.local:8083",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
     "LAWOS_TOKEN_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/oauth/token",

@@ -13,6 +13,7 @@
 
 mod amqp;
 mod backoff;
+mod broadcast;
 mod consumer;
 mod envelope;
 mod error;
@@ -26,6 +27,7 @@ pub use amqp::{
     declare_exchange, queue_name,
 };
 pub use backoff::{Backoff, BackoffConfig};
+pub use broadcast::{Broadcast, BroadcastConfig, BroadcastHandler};
 pub use consumer::{Consumer, ConsumerConfig, ConsumerStats, EventHandler};
 pub use envelope::{Actor, ENVELOPE_VERSION, EntityRef, EventEnvelope, EventEnvelopeBuilder};
 pub use error::Error;

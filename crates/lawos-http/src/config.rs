@@ -28,6 +28,8 @@ pub struct PlatformConfig {
     pub tenants_url: String,
     /// `LAWOS_EVENTS_URL`: base URL of the events service (entity audit trails).
     pub events_url: String,
+    /// `LAWOS_RBAC_URL`: base URL of the rbac service (capabilities for `lawos-authz`).
+    pub rbac_url: String,
     /// `LAWOS_TOKEN_URL`: the issuer's token endpoint for service tokens
     /// (default `<issuer>/oauth/token`).
     pub token_url: String,
@@ -79,6 +81,7 @@ impl PlatformConfig {
             jwks_url,
             tenants_url: var_or("LAWOS_TENANTS_URL", "http://127.0.0.1:8082"),
             events_url: var_or("LAWOS_EVENTS_URL", "http://127.0.0.1:8084"),
+            rbac_url: var_or("LAWOS_RBAC_URL", "http://127.0.0.1:8083"),
             token_url: var_or("LAWOS_TOKEN_URL", &token_url),
             service_client_secret: std::env::var("LAWOS_SERVICE_CLIENT_SECRET")
                 .ok()

@@ -39,6 +39,7 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         jwks_url: String::new(),
         tenants_url: String::new(),
         events_url: String::new(),
+        rbac_url: String::new(),
         token_url: String::new(),
         service_client_secret: None,
         cursor_key: "test-cursor-key".to_owned(),
@@ -84,6 +85,7 @@ impl TestApp {
         let mut config = test_config(&db);
         config.tenants_url = base_url.clone();
         config.events_url = base_url.clone();
+        config.rbac_url = base_url.clone();
         let vhost = if events {
             Some(TestVhost::create().await)
         } else {

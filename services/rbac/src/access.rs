@@ -70,15 +70,16 @@ pub fn catalogue(principal: &Principal) -> Result<(), ApiError> {
     }
 }
 
-/// Reading a user's capabilities or field policies: a platform administrator,
-/// the firm's administrator, or the user themself. Another firm: 404.
+/// Reading a user's capabilities or field policies: a platform service (every
+/// service's `lawos-authz` asks for the users it decides for), a platform
+/// administrator, the firm's administrator, or the user themself. Another firm: 404.
 pub fn capabilities(principal: &Principal, firm: Uuid, user: Uuid) -> Result<TenantCtx, ApiError> {
     let firm = FirmId(firm);
     let ctx = TenantCtx {
         act_as: principal.act_as.clone(),
         ..TenantCtx::firm(firm, principal.user_id)
     };
-    if principal.has_scope(GRANTS_READ) {
+    if principal.is_service() || principal.has_scope(GRANTS_READ) {
         return Ok(ctx);
     }
     if principal.firm_id != Some(firm) {

@@ -1,0 +1,84 @@
+//! What one caller may do in one firm: a service (trusted: it acts after its own
+//! checks), or a user with their capabilities.
+
+use std::sync::Arc;
+
+use lawos_core::ApiError;
+use serde_json::{Value, json};
+
+use crate::capabilities::Capabilities;
+use crate::decision::{Decision, Resource};
+use crate::filter::MatterFilter;
+
+#[derive(Debug, Clone)]
+pub enum Access {
+    /// A service token: no user stands behind it, so no user's limits apply.
+    Service,
+    User(Arc<Capabilities>),
+}
+
+fn forbidden(scope: &str) -> ApiError {
+    ApiError::permission_denied(format!("This action requires the {scope} scope"))
+        .with_details(json!({ "requiredScopes": [scope] }))
+}
+
+fn hidden(resource: &Resource) -> ApiError {
+    ApiError::not_found(resource.kind, resource.id)
+}
+
+impl Access {
+    pub fn capabilities(&self) -> Option<&Capabilities> {
+        match self {
+            Self::Service => None,
+            Self::User(caps) => Some(caps),
+        }
+    }
+
+    pub fn decide(&self, scope: &str, resource: &Resource) -> Decision {
+        self.capabilities()
+            .map_or(Decision::Allowed, |caps| caps.decide(scope, resource))
+    }
+
+    /// `Ok`, 403 `PERMISSION_DENIED` on a resource the caller may see, or 404.
+    pub fn require(&self, scope: &str, resource: &Resource) -> Result<(), ApiError> {
+        match self.decide(scope, resource) {
+            Decision::Allowed => Ok(()),
+            Decision::Forbidden => Err(forbidden(scope)),
+            Decision::Hidden => Err(hidden(resource)),
+        }
+    }
+
+    /// A firm-level use of `scope` (a list, a create): `Ok` or 403.
+    pub fn require_firm(&self, scope: &str) -> Result<(), ApiError> {
+        match self.capabilities().map(|caps| caps.decide_firm(scope)) {
+            None | Some(Decision::Allowed) => Ok(()),
+            Some(_) => Err(forbidden(scope)),
+        }
+    }
+
+    /// The matters a list under `scope` may show, or 403 without the scope.
+    pub fn matter_filter(&self, scope: &str) -> Result<MatterFilter, ApiError> {
+        match self.capabilities() {
+            None => Ok(MatterFilter::AllExcept(Vec::new())),
+            Some(caps) => caps.matter_filter(scope).ok_or_else(|| forbidden(scope)),
+        }
+    }
+
+    pub fn can_read_field(&self, resource_type: &str, field: &str) -> bool {
+        self.capabilities()
+            .is_none_or(|caps| caps.can_read_field(resource_type, field))
+    }
+
+    /// Drops the fields the caller may not read from a response body.
+    pub fn redact(&self, resource_type: &str, body: &mut Value) {
+        if let Some(caps) = self.capabilities() {
+            caps.redact(resource_type, body);
+        }
+    }
+
+    /// 403 naming the fields of a request body the caller may not write.
+    pub fn check_writes(&self, resource_type: &str, body: &Value) -> Result<(), ApiError> {
+        self.capabilities()
+            .map_or(Ok(()), |caps| caps.check_writes(resource_type, body))
+    }
+}
