@@ -272,3 +272,39 @@ async fn capabilities_survive_in_redis_and_are_dropped_with_the_event() {
         caps.doc.roles
     );
 }
+
+#[tokio::test]
+async fn a_lost_broker_connection_resubscribes_and_empties_the_process_cache() {
+    let app = app().await;
+    let firm = FirmId::new();
+    let paralegal = member(&app, firm, "PARALEGAL").await;
+    let matter = Uuid::now_v7();
+    let path = format!("/api/v1/probe/matters/{matter}");
+    assert_eq!(status(&app, Method::GET, &path, &paralegal).await, 404);
+    assert!(authz(&app).cached(firm.0, paralegal.user_id.0).is_some());
+
+    let vhost = app.vhost.as_ref().unwrap();
+    assert!(vhost.close_connections("lawos-broadcast").await >= 1);
+    assert!(
+        lawos_testkit::broker::eventually(SETTLE, || async { authz(&app).stats().sessions >= 2 })
+            .await,
+        "the subscription did not come back"
+    );
+    assert!(authz(&app).cached(firm.0, paralegal.user_id.0).is_none());
+
+    // Invalidation works on the new session.
+    assert_eq!(status(&app, Method::GET, &path, &paralegal).await, 404);
+    grant(
+        &app,
+        firm,
+        &format!("MATTER/{matter}"),
+        paralegal.user_id,
+        json!({ "action": "READ" }),
+    )
+    .await;
+    assert!(
+        time_until(&app, &path, &paralegal, 200, SECOND)
+            .await
+            .is_some()
+    );
+}
