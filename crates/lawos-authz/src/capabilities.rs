@@ -185,10 +185,13 @@ impl Capabilities {
 pub(crate) mod sample {
     use super::*;
 
+    /// `(resource type, resource id, sub-resource, action)`.
+    pub(crate) type SampleGrant<'a> = (&'a str, Uuid, Option<(&'a str, Uuid)>, &'a str);
+
     pub(crate) fn caps(
         scopes: &[(&str, Reach)],
         matters: &[Uuid],
-        grants: &[(&str, Uuid, Option<(&str, Uuid)>, &str)],
+        grants: &[SampleGrant<'_>],
         fields: &[(&str, &str, bool, bool)],
     ) -> Capabilities {
         let denied: Vec<Uuid> = grants
