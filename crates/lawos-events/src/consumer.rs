@@ -8,6 +8,10 @@
 //! * A body that does not decode as an [`EventEnvelope`] is nacked without requeue:
 //!   straight to the DLQ.
 //! * Delivery is at-least-once; make effects idempotent with [`crate::apply_once`].
+//! * Batches: with `batch > 1`, the messages already delivered (up to `batch`,
+//!   never waiting for more) go to [`EventHandler::handle_batch`] at once and are
+//!   acked together; if the batch fails, each message is handled alone, so one
+//!   failing message is retried (and dead-lettered) on its own.
 //! * Order: messages are handled sequentially in delivery order. With
 //!   `prefetch = 1` a failed message is redelivered before the next one, so
 //!   per-entity order is preserved (except for what was dead-lettered). With a
@@ -20,7 +24,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions};
 use lapin::types::FieldTable;
@@ -33,6 +37,23 @@ use crate::{Error, EventEnvelope};
 /// `Fn(EventEnvelope) -> impl Future<Output = anyhow::Result<()>>`.
 pub trait EventHandler: Send + Sync + 'static {
     fn handle(&self, event: EventEnvelope) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Several events in delivery order (with [`ConsumerConfig::batch`] > 1).
+    /// The default handles them one by one; a handler that can apply a batch in
+    /// fewer transactions overrides it. On `Err` the consumer handles each event
+    /// of the batch alone, so effects must be idempotent (as with any
+    /// at-least-once delivery: [`crate::apply_once`]).
+    fn handle_batch(
+        &self,
+        events: Vec<EventEnvelope>,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send {
+        async move {
+            for event in events {
+                self.handle(event).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 impl<F, Fut> EventHandler for F
@@ -57,6 +78,9 @@ pub struct ConsumerConfig {
     pub max_redeliveries: u32,
     /// Unacked messages the broker may push ahead (default 1: keeps per-entity order).
     pub prefetch: u16,
+    /// Most events handed to [`EventHandler::handle_batch`] at once (default 1:
+    /// one at a time). The broker may push `max(prefetch, batch)` ahead.
+    pub batch: u16,
     /// Default [`amqp::EXCHANGE`] (`lawos.events`).
     pub exchange: String,
     pub backoff: BackoffConfig,
@@ -70,6 +94,7 @@ impl Default for ConsumerConfig {
             bindings: Vec::new(),
             max_redeliveries: 5,
             prefetch: 1,
+            batch: 1,
             exchange: amqp::EXCHANGE.to_owned(),
             backoff: BackoffConfig::default(),
         }
@@ -193,7 +218,7 @@ impl<H: EventHandler> Consumer<H> {
             )
             .await?;
             channel
-                .basic_qos(cfg.prefetch, BasicQosOptions::default())
+                .basic_qos(cfg.prefetch.max(cfg.batch), BasicQosOptions::default())
                 .await?;
             let mut deliveries = channel
                 .basic_consume(
@@ -212,6 +237,13 @@ impl<H: EventHandler> Consumer<H> {
                     next = deliveries.next() => next,
                 };
                 match next {
+                    Some(Ok(delivery)) if cfg.batch > 1 => {
+                        let (batch, end) = gather(delivery, &mut deliveries, cfg.batch);
+                        self.handle_batch(batch).await?;
+                        if let Some(end) = end {
+                            return Err(end);
+                        }
+                    }
                     Some(Ok(delivery)) => self.handle(delivery).await?,
                     Some(Err(e)) => return Err(Error::from(e)),
                     None => return Err(Error::BrokerGone),
@@ -223,11 +255,10 @@ impl<H: EventHandler> Consumer<H> {
         result
     }
 
-    /// Decodes, runs the handler, and settles the delivery.
-    #[tracing::instrument(skip_all, fields(routing_key = %delivery.routing_key, redelivered = delivery.redelivered))]
-    async fn handle(&self, delivery: Delivery) -> Result<(), Error> {
-        let envelope = match EventEnvelope::from_slice(&delivery.data) {
-            Ok(envelope) => envelope,
+    /// Decodes `delivery`; an undecodable one goes straight to the DLQ (`None`).
+    async fn decode(&self, delivery: &Delivery) -> Result<Option<EventEnvelope>, Error> {
+        match EventEnvelope::from_slice(&delivery.data) {
+            Ok(envelope) => Ok(Some(envelope)),
             Err(e) => {
                 tracing::error!(error = %e, "undecodable event; dead-lettering");
                 delivery
@@ -237,9 +268,53 @@ impl<H: EventHandler> Consumer<H> {
                     })
                     .await?;
                 self.counters.rejected.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+                Ok(None)
             }
+        }
+    }
+
+    /// Decodes, runs the handler, and settles the delivery.
+    #[tracing::instrument(skip_all, fields(routing_key = %delivery.routing_key, redelivered = delivery.redelivered))]
+    async fn handle(&self, delivery: Delivery) -> Result<(), Error> {
+        match self.decode(&delivery).await? {
+            Some(envelope) => self.settle(delivery, envelope).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Runs the batch handler on the decodable deliveries and acks them together;
+    /// if it fails, handles each alone.
+    #[tracing::instrument(skip_all, fields(size = deliveries.len()))]
+    async fn handle_batch(&self, deliveries: Vec<Delivery>) -> Result<(), Error> {
+        let mut decoded = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            if let Some(envelope) = self.decode(&delivery).await? {
+                decoded.push((delivery, envelope));
+            }
+        }
+        let Some((last, _)) = decoded.last() else {
+            return Ok(());
         };
+        let events = decoded.iter().map(|(_, e)| e.clone()).collect();
+        match self.handler.handle_batch(events).await {
+            Ok(()) => {
+                last.ack(BasicAckOptions { multiple: true }).await?;
+                let n = u64::try_from(decoded.len()).unwrap_or(u64::MAX);
+                self.counters.acked.fetch_add(n, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, size = decoded.len(), "batch failed; handling each event alone");
+                for (delivery, envelope) in decoded {
+                    self.settle(delivery, envelope).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs the handler on one event and acks, or nacks it for redelivery.
+    async fn settle(&self, delivery: Delivery, envelope: EventEnvelope) -> Result<(), Error> {
         let event_id = envelope.id;
         match self.handler.handle(envelope).await {
             Ok(()) => {
@@ -259,4 +334,23 @@ impl<H: EventHandler> Consumer<H> {
         }
         Ok(())
     }
+}
+
+/// `first` and the deliveries already buffered behind it, up to `max`, without
+/// waiting; and the end of the stream if it was reached meanwhile.
+fn gather(
+    first: Delivery,
+    deliveries: &mut lapin::Consumer,
+    max: u16,
+) -> (Vec<Delivery>, Option<Error>) {
+    let mut batch = vec![first];
+    while batch.len() < usize::from(max) {
+        match deliveries.next().now_or_never() {
+            Some(Some(Ok(delivery))) => batch.push(delivery),
+            Some(Some(Err(e))) => return (batch, Some(Error::from(e))),
+            Some(None) => return (batch, Some(Error::BrokerGone)),
+            None => break,
+        }
+    }
+    (batch, None)
 }

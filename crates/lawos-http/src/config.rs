@@ -30,6 +30,8 @@ pub struct PlatformConfig {
     pub events_url: String,
     /// `LAWOS_RBAC_URL`: base URL of the rbac service (capabilities for `lawos-authz`).
     pub rbac_url: String,
+    /// `LAWOS_CONTACTS_URL`: base URL of the contacts service (clients checked by matters).
+    pub contacts_url: String,
     /// `LAWOS_TOKEN_URL`: the issuer's token endpoint for service tokens
     /// (default `<issuer>/oauth/token`).
     pub token_url: String,
@@ -82,6 +84,7 @@ impl PlatformConfig {
             tenants_url: var_or("LAWOS_TENANTS_URL", "http://127.0.0.1:8082"),
             events_url: var_or("LAWOS_EVENTS_URL", "http://127.0.0.1:8084"),
             rbac_url: var_or("LAWOS_RBAC_URL", "http://127.0.0.1:8083"),
+            contacts_url: var_or("LAWOS_CONTACTS_URL", "http://127.0.0.1:8085"),
             token_url: var_or("LAWOS_TOKEN_URL", &token_url),
             service_client_secret: std::env::var("LAWOS_SERVICE_CLIENT_SECRET")
                 .ok()

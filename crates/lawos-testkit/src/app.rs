@@ -40,6 +40,7 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         tenants_url: String::new(),
         events_url: String::new(),
         rbac_url: String::new(),
+        contacts_url: String::new(),
         token_url: String::new(),
         service_client_secret: None,
         cursor_key: "test-cursor-key".to_owned(),
@@ -86,6 +87,7 @@ impl TestApp {
         config.tenants_url = base_url.clone();
         config.events_url = base_url.clone();
         config.rbac_url = base_url.clone();
+        config.contacts_url = base_url.clone();
         let vhost = if events {
             Some(TestVhost::create().await)
         } else {

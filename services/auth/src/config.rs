@@ -9,6 +9,7 @@
 //! | `LAWOS_AUTH_REFRESH_TTL_SECS` | 2592000 (30 days) | lifetime of each refresh token (rotated on every use) |
 //! | `LAWOS_ADMIN_EMAIL` | `admin@lawos.local` | the system administrator created on an empty database |
 //! | `LAWOS_ADMIN_PASSWORD` | `lawos-admin-dev` (warned about) | their password |
+//! | `LAWOS_AUTH_CREDENTIAL_EXPIRY_INTERVAL_SECS` | 86400 (daily) | how often the job announcing lawyer credentials expiring within 30 days runs |
 //!
 //! The issuer (`iss`) and audience are the platform's `LAWOS_JWT_ISSUER` and
 //! `LAWOS_JWT_AUDIENCE`.
@@ -41,6 +42,8 @@ pub struct AuthConfig {
     pub admin_password: String,
     /// Whether the administrator credentials are the defaults (logged at bootstrap).
     pub admin_defaults: bool,
+    /// Interval of the credential expiry job.
+    pub credential_expiry_interval: Duration,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -61,6 +64,22 @@ fn invalid(name: &str, value: &str, reason: &str) -> ConfigError {
         value: value.into(),
         reason: reason.into(),
     }
+}
+
+/// `LAWOS_AUTH_CREDENTIAL_EXPIRY_INTERVAL_SECS` (positive; default daily).
+pub fn credential_expiry_interval() -> Result<Duration, ConfigError> {
+    let interval = Duration::from_secs(parse_or(
+        "LAWOS_AUTH_CREDENTIAL_EXPIRY_INTERVAL_SECS",
+        24 * 3600u64,
+    )?);
+    if interval.is_zero() {
+        return Err(invalid(
+            "LAWOS_AUTH_CREDENTIAL_EXPIRY_INTERVAL_SECS",
+            "0",
+            "must be positive",
+        ));
+    }
+    Ok(interval)
 }
 
 impl AuthConfig {
@@ -122,6 +141,7 @@ impl AuthConfig {
                 "must be at least 8 characters",
             ));
         }
+        let credential_expiry_interval = credential_expiry_interval()?;
         let admin_defaults = std::env::var("LAWOS_ADMIN_EMAIL").is_err()
             || std::env::var("LAWOS_ADMIN_PASSWORD").is_err();
         Ok(Self {
@@ -132,6 +152,7 @@ impl AuthConfig {
             admin_email,
             admin_password,
             admin_defaults,
+            credential_expiry_interval,
         })
     }
 }

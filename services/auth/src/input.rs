@@ -1,5 +1,10 @@
 //! Request bodies, validated field by field so a client learns every problem at once.
 
+pub mod credential;
+pub mod provision;
+pub mod queries;
+pub mod user_patch;
+
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
 use serde_json::{Map, Value};
@@ -30,7 +35,7 @@ pub struct MePatch {
     pub preferences: Option<Map<String, Value>>,
 }
 
-fn optional_text(
+pub(crate) fn optional_text(
     errors: &mut FieldErrors,
     field: &str,
     value: &Value,
@@ -59,7 +64,7 @@ fn optional_text(
     }
 }
 
-fn is_phone(v: &str) -> bool {
+pub(crate) fn is_phone(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))

@@ -5,26 +5,38 @@
 //! `POST /oauth/token` (password, client_credentials, refresh_token with
 //! rotation and reuse detection), `POST /oauth/revoke`, the user mirror with
 //! local argon2id credentials and the bootstrap system administrator, service
-//! accounts (`lawos-auth create-service-account`), and `GET/PATCH /api/v1/auth/me`.
+//! accounts (`lawos-auth create-service-account`), `GET/PATCH /api/v1/auth/me`,
+//! `GET /api/v1/auth/me/export`, the firm directory (`/api/v1/auth/members`) and
+//! user administration (`/api/v1/auth/users/search`, `/api/v1/auth/users/{userId}`),
+//! provisioning and a firm's users (`/api/v1/auth/firms/{firmId}/users`), lawyer
+//! credentials (`/api/v1/auth/users/{userId}/credentials`) and the daily
+//! `credential.expiring` job.
 
+pub mod access;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod crypto;
+pub mod expiry_job;
 pub mod handlers;
 pub mod input;
 pub mod keys;
 pub mod model;
 pub mod oauth;
+pub mod provisioning;
+pub mod rbac;
 pub mod roles;
 pub mod routes;
 pub mod schema;
 pub mod state;
 pub mod storage;
+pub mod user_admin;
+pub mod views;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::ServiceSchema;
 use lawos_http::Mount;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, Worker};
 
 pub use routes::configure;
 
@@ -67,13 +79,29 @@ pub fn mount(env: &ServiceEnv) -> Mount {
             }
         });
     }
+    let rbac = actix_web::web::Data::new(rbac::RbacClient::new(
+        &env.config.rbac_url,
+        env.service_tokens.clone(),
+    ));
     env.mount(
         move |cfg| {
             cfg.app_data(state.clone());
+            cfg.app_data(rbac.clone());
             configure(cfg);
         },
         routes::openapi(),
     )
+}
+
+/// Background work: the credential expiry job.
+pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
+    match config::credential_expiry_interval() {
+        Ok(interval) => vec![expiry_job::worker(env.db.clone(), interval)],
+        Err(e) => {
+            tracing::error!(error = %e, "lawos-auth workers cannot start");
+            Vec::new()
+        }
+    }
 }
 
 /// How the runtime starts this service.
@@ -82,5 +110,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8081,
     schema,
     mount,
-    workers: no_workers,
+    workers,
 };

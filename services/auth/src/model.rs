@@ -1,13 +1,13 @@
 //! Rows of the auth schema and the API representation of the caller's profile.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::schema::{
-    firm_user_profiles, local_credentials, refresh_tokens, service_accounts, sessions,
-    signing_keys, users,
+    firm_user_profiles, lawyer_credentials, local_credentials, refresh_tokens, service_accounts,
+    sessions, signing_keys, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -75,6 +75,40 @@ pub struct ProfileChanges {
     pub title: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub preferences: Option<serde_json::Value>,
+    pub is_lawyer: Option<bool>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A lawyer's professional credential (bar licence, …) in one firm.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = lawyer_credentials, check_for_backend(diesel::pg::Pg))]
+#[serde(rename_all = "camelCase")]
+pub struct LawyerCredential {
+    pub id: Uuid,
+    pub firm_id: Uuid,
+    pub user_id: Uuid,
+    #[serde(rename = "type")]
+    pub credential_type: String,
+    pub jurisdiction: String,
+    #[serde(rename = "licenseNumber")]
+    pub number: String,
+    #[serde(rename = "issuedDate")]
+    pub issued_on: Option<NaiveDate>,
+    #[serde(rename = "expiresAt")]
+    pub expires_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub expiry_notified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub email: Option<String>,
+    pub full_name: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -4,7 +4,7 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{discovery, me, token};
+use crate::handlers::{credentials, discovery, export, firm_users, me, members, token, users};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -18,6 +18,57 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource(["/api/v1/auth/me", "/api/v1/auth/me/"])
             .route(web::get().to(me::get))
             .route(web::patch().to(me::update)),
+    )
+    .service(
+        web::resource(["/api/v1/auth/me/export", "/api/v1/auth/me/export/"])
+            .route(web::get().to(export::export)),
+    )
+    .service(
+        web::resource(["/api/v1/auth/members", "/api/v1/auth/members/"])
+            .route(web::get().to(members::list)),
+    )
+    .service(
+        web::resource([
+            "/api/v1/auth/members/{user_id}",
+            "/api/v1/auth/members/{user_id}/",
+        ])
+        .route(web::get().to(members::get)),
+    )
+    .service(
+        web::resource(["/api/v1/auth/users/search", "/api/v1/auth/users/search/"])
+            .route(web::get().to(users::search)),
+    )
+    .service(
+        web::resource([
+            "/api/v1/auth/users/{user_id}",
+            "/api/v1/auth/users/{user_id}/",
+        ])
+        .route(web::get().to(users::get))
+        .route(web::patch().to(users::update))
+        .route(web::delete().to(users::delete)),
+    )
+    .service(
+        web::resource([
+            "/api/v1/auth/users/{user_id}/credentials",
+            "/api/v1/auth/users/{user_id}/credentials/",
+        ])
+        .route(web::get().to(credentials::list))
+        .route(web::post().to(credentials::add)),
+    )
+    .service(
+        web::resource([
+            "/api/v1/auth/users/{user_id}/credentials/{credential_id}",
+            "/api/v1/auth/users/{user_id}/credentials/{credential_id}/",
+        ])
+        .route(web::delete().to(credentials::remove)),
+    )
+    .service(
+        web::resource([
+            "/api/v1/auth/firms/{firm_id}/users",
+            "/api/v1/auth/firms/{firm_id}/users/",
+        ])
+        .route(web::get().to(firm_users::list))
+        .route(web::post().to(firm_users::provision)),
     );
 }
 
@@ -78,6 +129,118 @@ pub fn openapi() -> serde_json::Value {
                 (412, "Stale If-Match"),
                 (422, "Invalid fields"),
             ],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/me/export",
+            "Everything the auth service holds about the caller (user, profiles, sessions, credentials), as JSON",
+            None,
+            &[(200, "The export"), (401, "No or bad token"), (404, "Unknown user")],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/members",
+            "Active members of the caller's firm (cursor list; q filters name/e-mail, role filters the role)",
+            None,
+            &[
+                (200, "A page of members"),
+                (401, "No or bad token"),
+                (403, "No firm in the token, or a portal user (CLIENT, PARTNER_ATTORNEY)"),
+                (422, "Invalid q, role, cursor or limit"),
+            ],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/members/{userId}",
+            "One active member of the caller's firm",
+            None,
+            &[(200, "The member"), (403, "Portal user"), (404, "Not a member of the caller's firm")],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/users/search",
+            "Search users by name, e-mail or identity-provider subject (users:read)",
+            None,
+            &[(200, "A page of users"), (403, "Not a platform administrator"), (422, "q missing or too short")],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/users/{userId}",
+            "A user and their firm profiles (users:read, or the FIRM_ADMIN of one of their firms)",
+            None,
+            &[(200, "The user"), (403, "Not an administrator"), (404, "Unknown, or not in the admin's firm")],
+        )
+        .op(
+            "patch",
+            "/api/v1/auth/users/{userId}",
+            "Change fullName, email (platform admins), and title, phone, isLawyer of a firm profile (firmId)",
+            None,
+            &[
+                (200, "Updated"),
+                (403, "Not an administrator, or a read-only field"),
+                (404, "Unknown, or not in the admin's firm"),
+                (409, "E-mail taken"),
+                (412, "Stale If-Match"),
+                (422, "Invalid fields"),
+            ],
+        )
+        .op(
+            "delete",
+            "/api/v1/auth/users/{userId}",
+            "Deactivate (platform: everywhere; FIRM_ADMIN: in their firm) and revoke sessions; \
+             ?erase=true (users:delete) anonymises personal data, keeping ids",
+            None,
+            &[(204, "Done"), (403, "Not allowed"), (404, "Unknown, or not in the admin's firm")],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/firms/{firmId}/users",
+            "The firm's users and their profile in it (users:read or the firm's FIRM_ADMIN; q, role filters)",
+            None,
+            &[(200, "A page of users"), (403, "Not an administrator"), (404, "Another firm")],
+        )
+        .op(
+            "post",
+            "/api/v1/auth/firms/{firmId}/users",
+            "Provision a user: local identity (password), profile, lawyer credentials, rbac role \
+             assignment; all or nothing (users:create or the firm's FIRM_ADMIN)",
+            None,
+            &[
+                (201, "Provisioned; user.provisioned emitted"),
+                (403, "Not an administrator"),
+                (404, "Another firm"),
+                (409, "E-mail taken"),
+                (422, "Invalid fields (each named)"),
+                (503, "rbac failed; nothing was kept"),
+            ],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/users/{userId}/credentials",
+            "The user's lawyer credentials (users:read, or the FIRM_ADMIN of one of their firms: that firm's)",
+            None,
+            &[(200, "The credentials"), (403, "Not an administrator"), (404, "Out of reach")],
+        )
+        .op(
+            "post",
+            "/api/v1/auth/users/{userId}/credentials",
+            "Add a lawyer credential (type, jurisdiction, licenseNumber, issuedDate, expiresAt; \
+             ?firmId= for platform administrators when the user has several firms)",
+            None,
+            &[
+                (201, "Added"),
+                (403, "Not an administrator"),
+                (404, "Out of reach"),
+                (409, "Same credential already held"),
+                (422, "Invalid fields"),
+            ],
+        )
+        .op(
+            "delete",
+            "/api/v1/auth/users/{userId}/credentials/{credId}",
+            "Remove a lawyer credential",
+            None,
+            &[(204, "Removed"), (403, "Not an administrator"), (404, "Out of reach")],
         )
         .into_value()
 }

@@ -91,7 +91,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    auth.lawyer_credentials (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        user_id -> Uuid,
+        #[sql_name = "type"]
+        credential_type -> Text,
+        jurisdiction -> Text,
+        number -> Text,
+        issued_on -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        expiry_notified_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(local_credentials -> users (user_id));
+diesel::joinable!(lawyer_credentials -> users (user_id));
 diesel::joinable!(firm_user_profiles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -103,4 +122,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_accounts,
     sessions,
     refresh_tokens,
+    lawyer_credentials,
 );

@@ -2,6 +2,10 @@
 //! transaction opened by `with_tenant`, so row-level security decides what
 //! firm profiles it sees; platform tables are the auth role's alone.
 
+pub mod admin;
+pub mod credentials;
+pub mod directory;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -240,7 +244,7 @@ pub async fn revoke_session(
 }
 
 /// A unique violation becomes 409 naming the field that collided.
-fn conflict_field(err: diesel::result::Error, field: &str) -> ApiError {
+pub(crate) fn conflict_field(err: diesel::result::Error, field: &str) -> ApiError {
     let api: ApiError = err.into();
     if api.code == lawos_core::ErrorCode::ResourceAlreadyExists {
         return api.with_details(serde_json::json!({ "field": field }));

@@ -1,6 +1,8 @@
 //! Queries of the `events` schema. Each takes a connection already inside a
 //! tenant transaction, so row-level security decides what it can see.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -59,54 +61,85 @@ pub async fn latest_anchor(
 }
 
 /// Appends `envelope` to its firm's chain; `false` when it was already stored
-/// (a redelivery). Runs inside the caller's transaction, bound to the envelope's
-/// firm: the advisory lock serialises the firm's appends, so each row links to
-/// the row committed just before it and a duplicate never takes a link.
-#[tracing::instrument(skip_all, fields(event_id = %envelope.id, event_type = %envelope.event_type))]
+/// (a redelivery). See [`append_all`].
 pub async fn append(
     conn: &mut AsyncPgConnection,
     envelope: &EventEnvelope,
 ) -> Result<bool, ApiError> {
     let firm_id = firm_of(envelope);
+    Ok(append_all(conn, firm_id, std::slice::from_ref(envelope)).await? == 1)
+}
+
+#[derive(QueryableByName)]
+struct NextSeq {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+}
+
+/// Appends `envelopes` (all of `firm_id`, in arrival order) to the firm's chain,
+/// skipping those already stored (redeliveries); answers how many were added.
+/// Runs inside the caller's transaction, bound to the firm: the advisory lock
+/// serialises the firm's appends, so the first new row links to the row
+/// committed just before, each next one to its predecessor, and a duplicate
+/// never takes a link. A constant number of statements, whatever the count.
+#[tracing::instrument(skip_all, fields(%firm_id, count = envelopes.len()))]
+pub async fn append_all(
+    conn: &mut AsyncPgConnection,
+    firm_id: Uuid,
+    envelopes: &[EventEnvelope],
+) -> Result<usize, ApiError> {
     lock_chain(conn, firm_id).await?;
-    let seen: i64 = event_log::table
-        .filter(event_log::id.eq(envelope.id))
-        .count()
-        .get_result(conn)
-        .await?;
-    if seen > 0 {
-        return Ok(false);
+    let ids: Vec<Uuid> = envelopes.iter().map(|e| e.id).collect();
+    let mut stored: HashSet<Uuid> = event_log::table
+        .filter(event_log::id.eq_any(&ids))
+        .select(event_log::id)
+        .load::<Uuid>(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let fresh: Vec<&EventEnvelope> = envelopes.iter().filter(|e| stored.insert(e.id)).collect();
+    if fresh.is_empty() {
+        return Ok(0);
     }
-    let prev_hash = chain_head(conn, firm_id).await?;
-    let seq: i64 = diesel::select(diesel::dsl::sql::<BigInt>(
-        "nextval('events.event_log_seq_seq')",
-    ))
-    .get_result(conn)
-    .await?;
-    let payload = serde_json::to_value(envelope).map_err(ApiError::internal)?;
-    let mut row = EventRow {
-        id: envelope.id,
-        firm_id,
-        seq,
-        event_type: envelope.event_type.clone(),
-        entity_type: envelope.entity.entity_type.clone(),
-        entity_id: envelope.entity.id,
-        actor_user_id: envelope.actor.user_id,
-        actor_act_as: envelope.actor.act_as.clone(),
-        occurred_at: micros(envelope.occurred_at),
-        received_at: micros(Utc::now()),
-        payload,
-        prev_hash,
-        hash: Vec::new(),
-    };
-    row.hash = chain::hash(&row.prev_hash, &row);
-    let inserted = diesel::insert_into(event_log::table)
-        .values(&row)
-        .on_conflict(event_log::id)
-        .do_nothing()
+    let count = i64::try_from(fresh.len()).map_err(ApiError::internal)?;
+    let mut seqs: Vec<i64> = diesel::sql_query(
+        "select nextval('events.event_log_seq_seq') as seq from generate_series(1, $1)",
+    )
+    .bind::<BigInt, _>(count)
+    .load::<NextSeq>(conn)
+    .await?
+    .into_iter()
+    .map(|n| n.seq)
+    .collect();
+    seqs.sort_unstable();
+    let mut prev_hash = chain_head(conn, firm_id).await?;
+    let received_at = micros(Utc::now());
+    let mut rows = Vec::with_capacity(fresh.len());
+    for (envelope, seq) in fresh.into_iter().zip(seqs) {
+        let mut row = EventRow {
+            id: envelope.id,
+            firm_id,
+            seq,
+            event_type: envelope.event_type.clone(),
+            entity_type: envelope.entity.entity_type.clone(),
+            entity_id: envelope.entity.id,
+            actor_user_id: envelope.actor.user_id,
+            actor_act_as: envelope.actor.act_as.clone(),
+            occurred_at: micros(envelope.occurred_at),
+            received_at,
+            payload: serde_json::to_value(envelope).map_err(ApiError::internal)?,
+            prev_hash,
+            hash: Vec::new(),
+        };
+        row.hash = chain::hash(&row.prev_hash, &row);
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    diesel::insert_into(event_log::table)
+        .values(&rows)
         .execute(conn)
         .await?;
-    Ok(inserted == 1)
+    Ok(rows.len())
 }
 
 /// PostgreSQL keeps microseconds: hash what is stored.

@@ -51,9 +51,15 @@ fn refused(need: Need) -> ApiError {
 }
 
 /// The tenant transaction for an administrative call on the resolved firm.
+/// Platform services (a `client_credentials` token naming the firm in
+/// `X-Firm-Id`) may administer too: the auth service assigns the role of a user
+/// it provisions, and revokes it when provisioning is rolled back.
 pub fn admin(tenant: &Tenant, need: Need) -> Result<TenantCtx, ApiError> {
     let principal = &tenant.principal;
-    if principal.has_scope(need.scope()) || firm_admin_of(principal, tenant.firm_id) {
+    if principal.is_service()
+        || principal.has_scope(need.scope())
+        || firm_admin_of(principal, tenant.firm_id)
+    {
         Ok(tenant.ctx())
     } else {
         Err(refused(need))

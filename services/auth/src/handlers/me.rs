@@ -107,6 +107,7 @@ pub async fn update(
                         phone: patch.phone.clone(),
                         preferences,
                         updated_at: Some(now),
+                        ..ProfileChanges::default()
                     };
                     Some(storage::update_profile(conn, profile.firm_id, user_id, changes).await?)
                 }

@@ -245,3 +245,67 @@ pub async fn texts(app: &TestApp, query: &str) -> Vec<String> {
         .map(|r| r.v)
         .collect()
 }
+
+/// A token for `user` as a member of `firm` with `role`.
+pub fn member_of(user: Uuid, firm: Uuid, role: &str) -> lawos_testkit::TestUser {
+    lawos_testkit::TestUser {
+        user_id: lawos_core::UserId(user),
+        firm_id: Some(lawos_core::FirmId(firm)),
+        roles: vec![role.to_owned()],
+        scopes: vec![],
+    }
+}
+
+/// Asserts an error envelope with `status` and `code` and returns the body.
+pub async fn expect_error(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], code, "{body}");
+    body
+}
+
+/// The fields named by a 422 envelope.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["error"]["details"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts a 422 naming every field of `fields`.
+pub async fn expect_fields(res: reqwest::Response, fields: &[&str]) -> Value {
+    let body = expect_error(res, 422, "VALIDATION_ERROR").await;
+    let named = error_fields(&body);
+    for f in fields {
+        assert!(named.contains(&(*f).to_owned()), "{f} in {named:?}: {body}");
+    }
+    body
+}
+
+/// The number of rows `query` (a `select count(*)`) counts, as the database owner.
+pub async fn count(app: &TestApp, query: &str) -> i64 {
+    let rows = texts(app, &format!("select ({query})::text as v")).await;
+    rows[0].parse().unwrap()
+}
+
+/// Logs in to `firm` and returns the token response body, asserting 200.
+pub async fn login_firm(app: &TestApp, email: &str, password: &str, firm: Uuid) -> Value {
+    let firm = firm.to_string();
+    let res = token(
+        &app.base_url,
+        &[
+            ("grant_type", "password"),
+            ("username", email),
+            ("password", password),
+            ("firm_id", &firm),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}

@@ -1,0 +1,2 @@
+-- The policy, trigger and indexes go with the table.
+DROP TABLE lawyer_credentials;

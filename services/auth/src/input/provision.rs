@@ -1,0 +1,109 @@
+//! `POST /api/v1/auth/firms/{firmId}/users` (Backstage §2.2.2): `email`,
+//! `fullName`, `role`, `invite`, `logtoOrgId`, `credentials`, plus `password`
+//! for the local identity provider, the only one provisioning supports so far:
+//! Logto identities and invitations belong to the Logto bridge, so `invite: true`
+//! and `logtoOrgId` are refused by name until it exists.
+
+use lawos_core::validation::FieldErrors;
+use lawos_core::{ApiError, ErrorCode};
+use serde::Deserialize;
+
+use super::credential::{CredentialInput, ValidCredential};
+use crate::roles::FIRM_ROLES;
+
+/// Roles that count as a lawyer on the profile.
+const LAWYER_ROLES: [&str; 2] = ["LAWYER", "PARTNER_ATTORNEY"];
+pub const MIN_PASSWORD: usize = 8;
+const MAX_CREDENTIALS: usize = 20;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProvisionUser {
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub role: Option<String>,
+    pub invite: Option<bool>,
+    pub logto_org_id: Option<String>,
+    pub credentials: Option<Vec<CredentialInput>>,
+    pub password: Option<String>,
+}
+
+/// A validated provisioning request.
+#[derive(Debug)]
+pub struct ValidProvision {
+    pub email: String,
+    pub full_name: String,
+    pub role: String,
+    pub is_lawyer: bool,
+    pub password: String,
+    pub credentials: Vec<ValidCredential>,
+}
+
+impl ProvisionUser {
+    pub fn validate(self) -> Result<ValidProvision, ApiError> {
+        let mut errors = FieldErrors::new();
+        errors.email("email", self.email.as_deref().map(str::trim));
+        errors.text("fullName", self.full_name.as_deref(), 200);
+        let role = self
+            .role
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_uppercase();
+        if role.is_empty() {
+            errors.missing("role");
+        } else {
+            errors.one_of("role", &role, &FIRM_ROLES);
+        }
+        if self.invite == Some(true) {
+            errors.add(
+                "invite",
+                ErrorCode::InvalidFieldFormat,
+                "invitations are sent through Logto, which is not connected; provision with a password",
+            );
+        }
+        if self.logto_org_id.is_some() {
+            errors.add(
+                "logtoOrgId",
+                ErrorCode::InvalidFieldFormat,
+                "Logto identities are provisioned by the Logto bridge, which is not connected",
+            );
+        }
+        match self.password.as_deref() {
+            None | Some("") => errors.missing("password"),
+            Some(p) if p.chars().count() < MIN_PASSWORD => errors.add(
+                "password",
+                ErrorCode::InvalidFieldFormat,
+                format!("must be at least {MIN_PASSWORD} characters"),
+            ),
+            Some(p) if p.len() > 1024 => errors.add(
+                "password",
+                ErrorCode::InvalidFieldFormat,
+                "must be at most 1024 bytes",
+            ),
+            Some(_) => {}
+        }
+        let inputs = self.credentials.unwrap_or_default();
+        if inputs.len() > MAX_CREDENTIALS {
+            errors.add(
+                "credentials",
+                ErrorCode::InvalidFieldFormat,
+                format!("at most {MAX_CREDENTIALS} credentials"),
+            );
+        }
+        let credentials: Vec<ValidCredential> = inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.check(&mut errors, &format!("credentials[{i}].")))
+            .collect();
+        errors.into_result()?;
+        Ok(ValidProvision {
+            email: self.email.unwrap_or_default().trim().to_lowercase(),
+            full_name: self.full_name.unwrap_or_default().trim().to_owned(),
+            is_lawyer: LAWYER_ROLES.contains(&role.as_str()) || !credentials.is_empty(),
+            role,
+            password: self.password.unwrap_or_default(),
+            credentials,
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! The service's state: its pool, access decisions, audit trails and settings.
+
+use lawos_authz::Authz;
+use lawos_db::DbPool;
+
+use crate::config::ContactsConfig;
+
+#[derive(Clone)]
+pub struct ContactsState {
+    pub db: DbPool,
+    pub authz: Authz,
+    pub audit: lawos_http::audit::AuditTrail,
+    pub config: ContactsConfig,
+}
