@@ -50,13 +50,20 @@ fn refused(need: Need) -> ApiError {
     .with_details(serde_json::json!({ "requiredScopes": [need.scope()], "roles": [FIRM_ADMIN] }))
 }
 
-/// The tenant transaction for an administrative call on the resolved firm.
-/// Platform services (a `client_credentials` token naming the firm in
-/// `X-Firm-Id`) may administer too: the auth service assigns the role of a user
-/// it provisions, and revokes it when provisioning is rolled back.
+/// The one service that administers access control: the auth service assigns
+/// the role of a user it provisions, and revokes it when provisioning is rolled back.
+pub const PROVISIONER_CLIENT: &str = "lawos-auth";
+
+fn provisioner(principal: &Principal) -> bool {
+    principal.is_service() && principal.client_id.as_deref() == Some(PROVISIONER_CLIENT)
+}
+
+/// The tenant transaction for an administrative call on the resolved firm: a
+/// platform administrator, the firm's FIRM_ADMIN, or the auth service's token
+/// naming the firm in `X-Firm-Id` ([`PROVISIONER_CLIENT`]; other services are refused).
 pub fn admin(tenant: &Tenant, need: Need) -> Result<TenantCtx, ApiError> {
     let principal = &tenant.principal;
-    if principal.is_service()
+    if provisioner(principal)
         || principal.has_scope(need.scope())
         || firm_admin_of(principal, tenant.firm_id)
     {
