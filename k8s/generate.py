@@ -74,7 +74,9 @@ class Service:
 # listed here (see `callers`).
 SERVICES: tuple[Service, ...] = (
     Service("auth", 1, 8081, ("/api/v1/auth", "/.well-known", "/oauth"),
-            hard=(), soft=(), infra=("postgres", "redis", "rabbitmq")),
+            hard=(), soft=("rbac",), infra=("postgres", "redis", "rabbitmq"),
+            note="provisioning assigns the new user's role in rbac (phase 2): soft, "
+                 "auth serves tokens without it and provisioning answers 503"),
     Service("tenants", 1, 8082, ("/api/v1/tenants",),
             hard=(), soft=("auth",),
             note="matrix lists Auth as hard; both are phase 1 (map §5), and tenants "
@@ -401,6 +403,7 @@ CONFIG = {
     "LAWOS_TENANTS_URL": f"http://tenants.{NAMESPACE}.svc.cluster.local:8082",
     "LAWOS_EVENTS_URL": f"http://events.{NAMESPACE}.svc.cluster.local:8084",
     "LAWOS_RBAC_URL": f"http://rbac.{NAMESPACE}.svc.cluster.local:8083",
+    "LAWOS_CONTACTS_URL": f"http://contacts.{NAMESPACE}.svc.cluster.local:8085",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
     "LAWOS_TOKEN_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/oauth/token",
@@ -440,6 +443,7 @@ def secret_template() -> list[dict]:
             "LAWOS_ADMIN_EMAIL": "admin@lawos.local",
             "LAWOS_ADMIN_PASSWORD": "CHANGE-ME",
         },
+        "contacts": {"LAWOS_PII_KEY": "CHANGE-ME-base64-of-32-random-bytes"},
         "documents": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
     }
     per_service = []

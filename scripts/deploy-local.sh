@@ -24,6 +24,7 @@
 # Settings are the services' own (README "Configuration"); this script sets
 # LAWOS_HTTP_ADDR=127.0.0.1:<port>, LAWOS_TENANTS_URL=http://127.0.0.1:8082,
 # LAWOS_EVENTS_URL=http://127.0.0.1:8084, LAWOS_RBAC_URL=http://127.0.0.1:8083,
+# LAWOS_CONTACTS_URL=http://127.0.0.1:8085,
 # LAWOS_JWT_ISSUER / LAWOS_JWKS_URL to auth on 127.0.0.1:8081 unless already set.
 set -euo pipefail
 
@@ -185,6 +186,7 @@ up() {
   export LAWOS_TENANTS_URL="${LAWOS_TENANTS_URL:-http://127.0.0.1:8082}"
   export LAWOS_EVENTS_URL="${LAWOS_EVENTS_URL:-http://127.0.0.1:8084}"
   export LAWOS_RBAC_URL="${LAWOS_RBAC_URL:-http://127.0.0.1:8083}"
+  export LAWOS_CONTACTS_URL="${LAWOS_CONTACTS_URL:-http://127.0.0.1:8085}"
   export LAWOS_JWT_ISSUER="${LAWOS_JWT_ISSUER:-http://127.0.0.1:8081}"
   export LAWOS_JWKS_URL="${LAWOS_JWKS_URL:-$LAWOS_JWT_ISSUER/.well-known/jwks.json}"
   export LAWOS_LOG_FORMAT="${LAWOS_LOG_FORMAT:-json}"
