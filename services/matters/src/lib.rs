@@ -1,26 +1,91 @@
-//! The matters service (phase 5): matters (cases), members, parties, notes, budgets and lead intake.
+//! The matters service (phase 5): matters (the Backstage cases) with gap-free
+//! numbers per firm and year, their stage lifecycle, their teams, notes,
+//! parties and budgets, and a timeline of audit events and notes.
 //!
-//! It runs, migrates its schema (the platform's outbox and inbox so far) and
-//! answers the operational routes; its domain routes arrive with its issue.
+//! Access is decided with `lawos-authz` (scopes `matters:read|create|update|delete`,
+//! reach, grants, walls; lists filtered in SQL). Entity events come from the
+//! tables' triggers; `matter.stage_changed`, `matter.member_added` and
+//! `matter.member_removed` are enqueued by the changing transaction.
 
+pub mod access;
+pub mod audit;
+pub mod contacts;
+pub mod events;
+pub mod handlers;
+pub mod input;
+pub mod list;
+pub mod model;
+pub mod routes;
+pub mod schema;
+pub mod stage;
+pub mod state;
+pub mod storage;
+pub mod timeline;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use lawos_authz::Authz;
 use lawos_db::ServiceSchema;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
-use lawos_http::{Mount, OpenApi};
+use lawos_http::Mount;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, Worker};
+
+pub use routes::configure;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/matters");
 
 pub const NAME: &str = "matters";
 
-/// The `matters` schema: the platform helpers and the outbox.
+/// The `matters` schema: platform helpers, outbox and inbox, and the service's migrations.
 pub fn schema() -> ServiceSchema {
     ServiceSchema {
         service: NAME,
-        migrations: None,
+        migrations: Some(|| MIGRATIONS),
         setup_sql: vec![lawos_events::install_sql(NAME)],
     }
 }
 
-/// The service's routes (none yet beyond the operational ones) and readiness.
+/// The one `Authz` of this service in a process: the routes decide with the
+/// cache that the invalidation worker empties, so mount and workers share it
+/// (keyed by the environment, as tests run several apps in one process).
+pub fn authz(env: &ServiceEnv) -> Authz {
+    static AUTHZ: OnceLock<Mutex<HashMap<String, Authz>>> = OnceLock::new();
+    let key = format!("{}|{}", env.config.redis_prefix, env.config.database_url);
+    let mut registry = AUTHZ
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    registry
+        .entry(key)
+        .or_insert_with(|| Authz::for_service(env))
+        .clone()
+}
+
+/// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
-    env.mount(|_cfg| {}, OpenApi::new("LawOS matters").into_value())
+    let state = actix_web::web::Data::new(state::MattersState {
+        db: env.db.clone(),
+        authz: authz(env),
+        audit: env.audit_trail(),
+        events: audit::EventsClient::new(&env.config.events_url, env.service_tokens.clone()),
+        contacts: contacts::ContactsClient::new(
+            &env.config.contacts_url,
+            env.service_tokens.clone(),
+        ),
+    });
+    env.mount(
+        move |cfg| {
+            cfg.app_data(state.clone());
+            configure(cfg);
+        },
+        routes::openapi(),
+    )
+}
+
+/// Background work: the authorization cache's `permission.changed` subscription.
+pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
+    vec![authz(env).worker(env)]
 }
 
 /// How the runtime starts this service.
@@ -29,5 +94,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8086,
     schema,
     mount,
-    workers: no_workers,
+    workers,
 };

@@ -1,0 +1,173 @@
+//! The matters service's routes (trailing slashes optional) and their OpenAPI description.
+
+use actix_web::web;
+use lawos_http::OpenApi;
+
+use crate::handlers::{edit, events, matters, members, notes, parties, stage, timeline};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1/matters")
+            .service(
+                web::resource(["", "/"])
+                    .route(web::get().to(matters::list))
+                    .route(web::post().to(matters::create)),
+            )
+            .service(
+                web::resource(["/{id}", "/{id}/"])
+                    .route(web::get().to(matters::get))
+                    .route(web::patch().to(edit::update))
+                    .route(web::put().to(edit::replace))
+                    .route(web::delete().to(edit::delete)),
+            )
+            .service(
+                web::resource(["/{id}/stage", "/{id}/stage/"]).route(web::put().to(stage::change)),
+            )
+            .service(
+                web::resource(["/{id}/archive", "/{id}/archive/"])
+                    .route(web::put().to(stage::archive)),
+            )
+            .service(
+                web::resource(["/{id}/restore", "/{id}/restore/"])
+                    .route(web::put().to(stage::restore)),
+            )
+            .service(
+                web::resource(["/{id}/events", "/{id}/events/"]).route(web::get().to(events::list)),
+            )
+            .service(
+                web::resource(["/{id}/members", "/{id}/members/"])
+                    .route(web::get().to(members::list))
+                    .route(web::post().to(members::add)),
+            )
+            .service(
+                web::resource(["/{id}/members/{user_id}", "/{id}/members/{user_id}/"])
+                    .route(web::delete().to(members::remove)),
+            )
+            .service(
+                web::resource(["/{id}/contacts", "/{id}/contacts/"])
+                    .route(web::get().to(parties::list_parties))
+                    .route(web::post().to(parties::add_party)),
+            )
+            .service(
+                web::resource(["/{id}/contacts/{party_id}", "/{id}/contacts/{party_id}/"])
+                    .route(web::delete().to(parties::remove_party)),
+            )
+            .service(
+                web::resource(["/{id}/budgets", "/{id}/budgets/"])
+                    .route(web::get().to(parties::list_budgets))
+                    .route(web::post().to(parties::add_budget)),
+            )
+            .service(
+                web::resource(["/{id}/budgets/{budget_id}", "/{id}/budgets/{budget_id}/"])
+                    .route(web::delete().to(parties::remove_budget)),
+            )
+            .service(
+                web::resource(["/{id}/timeline", "/{id}/timeline/"])
+                    .route(web::get().to(timeline::list)),
+            )
+            .service(
+                web::resource(["/{id}/notes", "/{id}/notes/"])
+                    .route(web::get().to(notes::list))
+                    .route(web::post().to(notes::create)),
+            )
+            .service(
+                web::resource(["/{id}/notes/{note_id}", "/{id}/notes/{note_id}/"])
+                    .route(web::get().to(notes::get))
+                    .route(web::patch().to(notes::update))
+                    .route(web::delete().to(notes::delete)),
+            ),
+    );
+}
+
+const BY_ID: [(u16, &str); 2] = [
+    (403, "Visible but not allowed"),
+    (404, "No such matter in reach"),
+];
+
+pub fn openapi() -> serde_json::Value {
+    let edit = [
+        (200, "Updated"),
+        (400, "CASE_ALREADY_CLOSED"),
+        (403, "Not allowed"),
+        (404, "No such matter in reach"),
+        (412, "Stale If-Match"),
+        (
+            422,
+            "Invalid fields (clientId unknown to contacts included)",
+        ),
+        (503, "Contacts unavailable"),
+    ];
+    let stage = [
+        (200, "Moved"),
+        (
+            403,
+            "Not allowed (reopen: lawyers and the lead attorney only)",
+        ),
+        (404, "No such matter in reach"),
+        (409, "INVALID_STAGE_TRANSITION"),
+        (412, "Stale If-Match"),
+    ];
+    OpenApi::new("LawOS matters")
+        .op("get", "/api/v1/matters/", "List matters (filters stage, client_id, contact_id, member=me, practice_area, q, updated_since; sort; cursor)", Some("matters:read"), &[(200, "A page of matters"), (403, "No matters:read"), (422, "Bad parameters")])
+        .op("post", "/api/v1/matters/", "Create a matter (numbered per firm and year)", Some("matters:create"), &[(201, "Created"), (403, "Not allowed"), (422, "Invalid fields"), (503, "Contacts unavailable")])
+        .op("get", "/api/v1/matters/{id}", "Get a matter", Some("matters:read"), &[(200, "The matter"), (404, "No such matter in reach")])
+        .op("patch", "/api/v1/matters/{id}", "Update some of a matter's data", Some("matters:update"), &edit)
+        .op("put", "/api/v1/matters/{id}", "Replace a matter's data", Some("matters:update"), &edit)
+        .op("delete", "/api/v1/matters/{id}", "Soft-delete a matter", Some("matters:delete"), &[(204, "Deleted"), BY_ID[0], BY_ID[1]])
+        .op("put", "/api/v1/matters/{id}/stage", "Move a matter along its stage lifecycle", Some("matters:update"), &stage)
+        .op("put", "/api/v1/matters/{id}/archive", "Archive a closed matter", Some("matters:update"), &stage)
+        .op("put", "/api/v1/matters/{id}/restore", "Restore an archived matter (to CLOSED)", Some("matters:update"), &stage)
+        .op("get", "/api/v1/matters/{id}/events", "A matter's audit trail", Some("matters:read"), &[(200, "A page of events"), (404, "No such matter in reach")])
+        .op("get", "/api/v1/matters/{id}/members", "A matter's team", Some("matters:read"), &[(200, "A page of members"), (404, "No such matter in reach")])
+        .op("post", "/api/v1/matters/{id}/members", "Add a member (LEAD_ATTORNEY, ASSOCIATE, PARALEGAL, STAFF)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a member"), (422, "Invalid fields")])
+        .op("delete", "/api/v1/matters/{id}/members/{userId}", "Remove a member", Some("matters:update"), &[(204, "Removed"), BY_ID[0], (404, "No such matter or member")])
+        .op("get", "/api/v1/matters/{id}/contacts", "A matter's parties", Some("matters:read"), &[(200, "The parties"), (404, "No such matter in reach")])
+        .op("post", "/api/v1/matters/{id}/contacts", "Add a party (CLIENT, OPPOSING_PARTY, OPPOSING_COUNSEL, WITNESS, OTHER)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a party in that role"), (422, "Invalid fields")])
+        .op("delete", "/api/v1/matters/{id}/contacts/{partyId}", "Remove a party", Some("matters:update"), &[(204, "Removed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or party")])
+        .op("get", "/api/v1/matters/{id}/budgets", "A matter's budgets", Some("matters:read"), &[(200, "The budgets"), (404, "No such matter in reach")])
+        .op("post", "/api/v1/matters/{id}/budgets", "Add a budget (minor units + ISO currency)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (422, "Invalid fields")])
+        .op("delete", "/api/v1/matters/{id}/budgets/{budgetId}", "Remove a budget", Some("matters:update"), &[(204, "Removed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or budget")])
+        .op(
+            "get",
+            "/api/v1/matters/{id}/timeline",
+            "Audit events and notes merged, newest first (cursor)",
+            Some("matters:read"),
+            &[(200, "A page of the timeline"), (404, "No such matter in reach"), (503, "Events unavailable")],
+        )
+        .op(
+            "get",
+            "/api/v1/matters/{id}/notes",
+            "A matter's notes, newest first",
+            Some("matters:read"),
+            &[(200, "A page of notes"), (404, "No such matter in reach")],
+        )
+        .op(
+            "post",
+            "/api/v1/matters/{id}/notes",
+            "Add a note",
+            Some("matters:update"),
+            &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (422, "Invalid fields")],
+        )
+        .op(
+            "get",
+            "/api/v1/matters/{id}/notes/{noteId}",
+            "Get a note",
+            Some("matters:read"),
+            &[(200, "The note"), (404, "No such matter or note")],
+        )
+        .op(
+            "patch",
+            "/api/v1/matters/{id}/notes/{noteId}",
+            "Change a note",
+            Some("matters:update"),
+            &[(200, "Changed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or note"), (422, "Invalid fields")],
+        )
+        .op(
+            "delete",
+            "/api/v1/matters/{id}/notes/{noteId}",
+            "Soft-delete a note",
+            Some("matters:update"),
+            &[(204, "Deleted"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or note")],
+        )
+        .into_value()
+}

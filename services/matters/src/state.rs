@@ -1,0 +1,18 @@
+//! The matters service's state: its pool, access decisions, the audit trail and
+//! the contacts client.
+
+use lawos_authz::Authz;
+use lawos_db::DbPool;
+use lawos_http::audit::AuditTrail;
+
+use crate::audit::EventsClient;
+use crate::contacts::ContactsClient;
+
+#[derive(Clone)]
+pub struct MattersState {
+    pub db: DbPool,
+    pub authz: Authz,
+    pub audit: AuditTrail,
+    pub events: EventsClient,
+    pub contacts: ContactsClient,
+}
