@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -108,13 +108,31 @@ impl Authz {
         }
     }
 
-    /// For a service: its rbac URL, service token and Redis.
+    /// The service's one `Authz` (its rbac URL, service token and Redis): every
+    /// call with the same environment answers the same instance, so the routes
+    /// (`mount`) decide with the cache that the invalidation worker (`workers`)
+    /// empties. Keyed by service, Redis prefix and database, since tests and the
+    /// all-in-one run several services and environments in one process.
     pub fn for_service(env: &lawos_http::runtime::ServiceEnv) -> Self {
-        Self::new(
-            &env.config.rbac_url,
-            env.service_tokens.clone(),
-            env.cache.clone(),
-        )
+        static INSTANCES: OnceLock<Mutex<HashMap<String, Authz>>> = OnceLock::new();
+        let key = format!(
+            "{}|{}|{}",
+            env.name, env.config.redis_prefix, env.config.database_url
+        );
+        let mut instances = INSTANCES
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        instances
+            .entry(key)
+            .or_insert_with(|| {
+                Self::new(
+                    &env.config.rbac_url,
+                    env.service_tokens.clone(),
+                    env.cache.clone(),
+                )
+            })
+            .clone()
     }
 
     pub fn stats(&self) -> AuthzStats {

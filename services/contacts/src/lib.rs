@@ -30,9 +30,6 @@ pub mod state;
 pub mod storage;
 pub mod views;
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_authz::Authz;
 use lawos_db::ServiceSchema;
@@ -74,21 +71,6 @@ pub fn schema() -> ServiceSchema {
     }
 }
 
-/// One `Authz` per service instance, shared by its routes and its invalidation
-/// worker (keyed by the instance's Redis prefix and database, unique per test app).
-pub fn authz_of(env: &ServiceEnv) -> Authz {
-    static AUTHZ: OnceLock<Mutex<HashMap<String, Authz>>> = OnceLock::new();
-    let key = format!("{}|{}", env.config.redis_prefix, env.config.database_url);
-    let mut registry = match AUTHZ.get_or_init(Mutex::default).lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    registry
-        .entry(key)
-        .or_insert_with(|| Authz::for_service(env))
-        .clone()
-}
-
 /// The service's settings; a bad one stops the service at start, naming it.
 fn contacts_config() -> config::ContactsConfig {
     match config::ContactsConfig::from_env() {
@@ -101,7 +83,7 @@ fn contacts_config() -> config::ContactsConfig {
 pub fn mount(env: &ServiceEnv) -> Mount {
     let state = actix_web::web::Data::new(state::ContactsState {
         db: env.db.clone(),
-        authz: authz_of(env),
+        authz: Authz::for_service(env),
         audit: env.audit_trail(),
         config: contacts_config(),
     });
@@ -119,7 +101,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
     let consumer = duplicates::consumer(env.config.amqp_url.clone(), env.db.clone());
     vec![
-        authz_of(env).worker(env),
+        Authz::for_service(env).worker(env),
         Box::new(move |shutdown: Shutdown| {
             Box::pin(async move {
                 if let Err(e) = consumer.run(shutdown.wait()).await {

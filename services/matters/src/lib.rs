@@ -22,9 +22,6 @@ pub mod state;
 pub mod storage;
 pub mod timeline;
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_authz::Authz;
 use lawos_db::ServiceSchema;
@@ -46,27 +43,11 @@ pub fn schema() -> ServiceSchema {
     }
 }
 
-/// The one `Authz` of this service in a process: the routes decide with the
-/// cache that the invalidation worker empties, so mount and workers share it
-/// (keyed by the environment, as tests run several apps in one process).
-pub fn authz(env: &ServiceEnv) -> Authz {
-    static AUTHZ: OnceLock<Mutex<HashMap<String, Authz>>> = OnceLock::new();
-    let key = format!("{}|{}", env.config.redis_prefix, env.config.database_url);
-    let mut registry = AUTHZ
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    registry
-        .entry(key)
-        .or_insert_with(|| Authz::for_service(env))
-        .clone()
-}
-
 /// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
     let state = actix_web::web::Data::new(state::MattersState {
         db: env.db.clone(),
-        authz: authz(env),
+        authz: Authz::for_service(env),
         audit: env.audit_trail(),
         events: audit::EventsClient::new(&env.config.events_url, env.service_tokens.clone()),
         contacts: contacts::ContactsClient::new(
@@ -85,7 +66,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
 
 /// Background work: the authorization cache's `permission.changed` subscription.
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
-    vec![authz(env).worker(env)]
+    vec![Authz::for_service(env).worker(env)]
 }
 
 /// How the runtime starts this service.

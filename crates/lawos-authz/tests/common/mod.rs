@@ -3,8 +3,6 @@
 //! lists), run beside the real rbac service with events flowing.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpResponse, web};
@@ -51,24 +49,10 @@ fn schema() -> ServiceSchema {
     }
 }
 
-/// Each test app's Authz, by its Redis prefix (unique per app).
-fn registry() -> &'static Mutex<HashMap<String, Authz>> {
-    static AUTHZ: OnceLock<Mutex<HashMap<String, Authz>>> = OnceLock::new();
-    AUTHZ.get_or_init(Mutex::default)
-}
-
-fn authz_of(env: &ServiceEnv) -> Authz {
-    registry()
-        .lock()
-        .unwrap()
-        .entry(env.config.redis_prefix.clone())
-        .or_insert_with(|| Authz::for_service(env))
-        .clone()
-}
-
-/// The probe's Authz in `app` (for its counters).
+/// The probe's Authz in `app` (for its counters): the instance its routes use.
 pub fn authz(app: &TestApp) -> Authz {
-    registry().lock().unwrap()[&app.config.redis_prefix].clone()
+    let env = app.envs.iter().find(|e| e.name == "probe").unwrap();
+    Authz::for_service(env)
 }
 
 #[derive(Clone)]
@@ -79,7 +63,7 @@ struct State {
 
 fn mount(env: &ServiceEnv) -> Mount {
     let state = web::Data::new(State {
-        authz: authz_of(env),
+        authz: Authz::for_service(env),
         db: env.db.clone(),
     });
     env.mount(
@@ -98,7 +82,7 @@ fn mount(env: &ServiceEnv) -> Mount {
 }
 
 fn workers(env: &ServiceEnv) -> Vec<Worker> {
-    vec![authz_of(env).worker(env)]
+    vec![Authz::for_service(env).worker(env)]
 }
 
 async fn get_matter(

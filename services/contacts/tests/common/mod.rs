@@ -14,7 +14,7 @@ pub const BASE: &str = "/api/v1/contacts";
 /// The contacts instance's `Authz` (for its counters).
 pub fn authz(app: &TestApp) -> lawos_authz::Authz {
     let env = app.envs.iter().find(|e| e.name == "contacts").unwrap();
-    lawos_svc_contacts::authz_of(env)
+    lawos_authz::Authz::for_service(env)
 }
 
 /// rbac and contacts, events flowing, the invalidation subscription up.

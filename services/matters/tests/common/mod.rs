@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 pub fn authz(app: &TestApp) -> Authz {
     let env = app.envs.iter().find(|e| e.name == "matters").unwrap();
-    lawos_svc_matters::authz(env)
+    lawos_authz::Authz::for_service(env)
 }
 
 /// rbac and matters with events flowing, once matters' invalidation
