@@ -32,6 +32,9 @@ pub struct PlatformConfig {
     pub rbac_url: String,
     /// `LAWOS_CONTACTS_URL`: base URL of the contacts service (clients checked by matters).
     pub contacts_url: String,
+    /// `LAWOS_MATTERS_URL`: base URL of the matters service (conflict checks ask it
+    /// for the matters where contacts are parties).
+    pub matters_url: String,
     /// `LAWOS_TOKEN_URL`: the issuer's token endpoint for service tokens
     /// (default `<issuer>/oauth/token`).
     pub token_url: String,
@@ -85,6 +88,7 @@ impl PlatformConfig {
             events_url: var_or("LAWOS_EVENTS_URL", "http://127.0.0.1:8084"),
             rbac_url: var_or("LAWOS_RBAC_URL", "http://127.0.0.1:8083"),
             contacts_url: var_or("LAWOS_CONTACTS_URL", "http://127.0.0.1:8085"),
+            matters_url: var_or("LAWOS_MATTERS_URL", "http://127.0.0.1:8086"),
             token_url: var_or("LAWOS_TOKEN_URL", &token_url),
             service_client_secret: std::env::var("LAWOS_SERVICE_CLIENT_SECRET")
                 .ok()

@@ -41,6 +41,7 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         events_url: String::new(),
         rbac_url: String::new(),
         contacts_url: String::new(),
+        matters_url: String::new(),
         token_url: String::new(),
         service_client_secret: None,
         cursor_key: "test-cursor-key".to_owned(),
@@ -88,6 +89,7 @@ impl TestApp {
         config.events_url = base_url.clone();
         config.rbac_url = base_url.clone();
         config.contacts_url = base_url.clone();
+        config.matters_url = base_url.clone();
         let vhost = if events {
             Some(TestVhost::create().await)
         } else {
@@ -114,10 +116,12 @@ impl TestApp {
             }
         }
         let settings = app_settings(&config, "LawOS test", Some(issuer.validator()));
+        // One worker unless `adjust` asked for more (`test_config` says 1).
+        let workers = config.http_workers.max(1);
         let server = actix_web::HttpServer::new(move || {
             lawos_http::build_app(settings.clone(), mounts.clone())
         })
-        .workers(1)
+        .workers(workers)
         .disable_signals()
         .listen(listener)
         .unwrap_or_else(|e| panic!("listen: {e}"))

@@ -75,6 +75,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             if std::env::var("LAWOS_CONTACTS_URL").is_err() {
                 config.contacts_url = format!("http://127.0.0.1:{port}");
             }
+            if std::env::var("LAWOS_MATTERS_URL").is_err() {
+                config.matters_url = format!("http://127.0.0.1:{port}");
+            }
             bootstrap::use_this_process_as_issuer(&mut config, port);
             migrate(&config, None).await?;
             let services_issuer = bootstrap::service_issuer(&config)?;

@@ -3,13 +3,15 @@
 //! matched (`NAME`, `EMAIL`, `PHONE`, `COMPANY`) and the term that matched.
 //!
 //! The matters where those contacts and clients are parties are the matters
-//! service's to answer: the integration seam is [`Findings::contact_ids`] and
-//! [`Findings::client_ids`], the ids to ask it about.
+//! service's to answer ([`crate::matters`]): it is asked about
+//! [`Findings::contact_ids`] and [`Findings::client_ids`], and its answer is
+//! merged into each finding by [`Findings::into_body`].
 
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::matters::PartyMatter;
 use crate::storage::conflicts::{ClientHit, ContactHit};
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,15 +102,57 @@ impl Findings {
         self.clients.iter().map(|c| c.id).collect()
     }
 
-    pub fn into_body(self) -> Value {
-        let body = |f: Finding| {
+    /// The answer: each finding with its matches and, when matters answered, the
+    /// matters where it is a party (`matters`: matter id, number, stage, the
+    /// party `role`, and the `rules` that matched the finding); when matters
+    /// could not answer, `matters: null` on every finding and
+    /// `mattersUnavailable: true`.
+    pub fn into_body(self, matters: Option<&[PartyMatter]>) -> Value {
+        let body = |f: Finding, client: bool| {
             let mut v = f.summary;
+            v["matters"] = match matters {
+                None => Value::Null,
+                Some(rows) => {
+                    let contact = if client {
+                        v["contactId"].as_str().and_then(|c| c.parse::<Uuid>().ok())
+                    } else {
+                        Some(f.id)
+                    };
+                    let rules: Vec<&str> = {
+                        let mut r: Vec<&str> = f.matches.iter().map(|m| m.rule).collect();
+                        r.dedup();
+                        r
+                    };
+                    let mut seen = Vec::new();
+                    let found: Vec<Value> = rows
+                        .iter()
+                        .filter(|m| {
+                            (contact.is_some() && m.contact_id == contact)
+                                || (client && m.client_id == Some(f.id))
+                        })
+                        .filter(|m| {
+                            let key = (m.matter_id, m.role.clone());
+                            let fresh = !seen.contains(&key);
+                            seen.push(key);
+                            fresh
+                        })
+                        .map(|m| {
+                            json!({
+                                "id": m.matter_id, "matterNumber": m.matter_number,
+                                "stage": m.stage, "role": m.role, "rules": rules
+                            })
+                        })
+                        .collect();
+                    json!(found)
+                }
+            };
             v["matches"] = json!(f.matches);
             v
         };
         json!({
-            "contacts": self.contacts.into_iter().map(body).collect::<Vec<_>>(),
-            "clients": self.clients.into_iter().map(body).collect::<Vec<_>>(),
+            "contacts": self.contacts.into_iter().map(|f| body(f, false)).collect::<Vec<_>>(),
+            "clients": self.clients.into_iter().map(|f| body(f, true)).collect::<Vec<_>>(),
+            "mattersUnavailable": matters.is_none(),
         })
     }
 }

@@ -22,6 +22,7 @@ pub mod duplicates;
 pub mod events;
 pub mod handlers;
 pub mod input;
+pub mod matters;
 pub mod model;
 pub mod pii;
 pub mod routes;
@@ -86,6 +87,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         authz: Authz::for_service(env),
         audit: env.audit_trail(),
         config: contacts_config(),
+        matters: matters::MattersClient::new(&env.config.matters_url, env.service_tokens.clone()),
     });
     env.mount(
         move |cfg| {

@@ -4,6 +4,7 @@ use lawos_authz::Authz;
 use lawos_db::DbPool;
 
 use crate::config::ContactsConfig;
+use crate::matters::MattersClient;
 
 #[derive(Clone)]
 pub struct ContactsState {
@@ -11,4 +12,5 @@ pub struct ContactsState {
     pub authz: Authz,
     pub audit: lawos_http::audit::AuditTrail,
     pub config: ContactsConfig,
+    pub matters: MattersClient,
 }

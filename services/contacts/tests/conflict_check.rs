@@ -60,6 +60,9 @@ async fn the_check_finds_contacts_and_clients_with_the_rule_that_matched() {
     .await;
     let contacts = found["contacts"].as_array().unwrap();
     assert_eq!(contacts.len(), 2, "{found}");
+    // Matters is not running here: the findings come without it, flagged.
+    assert_eq!(found["mattersUnavailable"], true, "{found}");
+    assert!(contacts.iter().all(|c| c["matters"].is_null()), "{found}");
     let by_id = |list: &[Value], id: &Value| list.iter().find(|f| &f["id"] == id).cloned().unwrap();
     assert_eq!(
         rules(&by_id(contacts, &ada["id"])),
@@ -99,7 +102,7 @@ async fn the_check_finds_contacts_and_clients_with_the_rule_that_matched() {
     .await;
     assert_eq!(
         theirs,
-        json!({ "contacts": [], "clients": [] }),
+        json!({ "contacts": [], "clients": [], "mattersUnavailable": false }),
         "another firm finds nothing"
     );
 }

@@ -3,7 +3,7 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{edit, events, matters, members, notes, parties, stage, timeline};
+use crate::handlers::{edit, events, lookup, matters, members, notes, parties, stage, timeline};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -12,6 +12,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource(["", "/"])
                     .route(web::get().to(matters::list))
                     .route(web::post().to(matters::create)),
+            )
+            .service(
+                web::resource(["/party-lookup", "/party-lookup/"])
+                    .route(web::post().to(lookup::party_lookup)),
             )
             .service(
                 web::resource(["/{id}", "/{id}/"])
@@ -110,6 +114,7 @@ pub fn openapi() -> serde_json::Value {
     OpenApi::new("LawOS matters")
         .op("get", "/api/v1/matters/", "List matters (filters stage, client_id, contact_id, member=me, practice_area, q, updated_since; sort; cursor)", Some("matters:read"), &[(200, "A page of matters"), (403, "No matters:read"), (422, "Bad parameters")])
         .op("post", "/api/v1/matters/", "Create a matter (numbered per firm and year)", Some("matters:create"), &[(201, "Created"), (403, "Not allowed"), (422, "Invalid fields"), (503, "Contacts unavailable")])
+        .op("post", "/api/v1/matters/party-lookup", "Service-only: the matters where contacts are parties (with the role) or clients the client (conflict check)", None, &[(200, "The matters"), (403, "Not a service"), (422, "Too many ids")])
         .op("get", "/api/v1/matters/{id}", "Get a matter", Some("matters:read"), &[(200, "The matter"), (404, "No such matter in reach")])
         .op("patch", "/api/v1/matters/{id}", "Update some of a matter's data", Some("matters:update"), &edit)
         .op("put", "/api/v1/matters/{id}", "Replace a matter's data", Some("matters:update"), &edit)
@@ -122,7 +127,7 @@ pub fn openapi() -> serde_json::Value {
         .op("post", "/api/v1/matters/{id}/members", "Add a member (LEAD_ATTORNEY, ASSOCIATE, PARALEGAL, STAFF)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a member"), (422, "Invalid fields")])
         .op("delete", "/api/v1/matters/{id}/members/{userId}", "Remove a member", Some("matters:update"), &[(204, "Removed"), BY_ID[0], (404, "No such matter or member")])
         .op("get", "/api/v1/matters/{id}/contacts", "A matter's parties", Some("matters:read"), &[(200, "The parties"), (404, "No such matter in reach")])
-        .op("post", "/api/v1/matters/{id}/contacts", "Add a party (CLIENT, OPPOSING_PARTY, OPPOSING_COUNSEL, WITNESS, OTHER)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a party in that role"), (422, "Invalid fields")])
+        .op("post", "/api/v1/matters/{id}/contacts", "Add a party (CLIENT, OPPOSING_PARTY, OPPOSING_COUNSEL, WITNESS, OTHER); opposing ones come back with the conflict check's findings (conflicts)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a party in that role"), (422, "Invalid fields (contactId unknown to contacts included)"), (503, "Contacts unavailable")])
         .op("delete", "/api/v1/matters/{id}/contacts/{partyId}", "Remove a party", Some("matters:update"), &[(204, "Removed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or party")])
         .op("get", "/api/v1/matters/{id}/budgets", "A matter's budgets", Some("matters:read"), &[(200, "The budgets"), (404, "No such matter in reach")])
         .op("post", "/api/v1/matters/{id}/budgets", "Add a budget (minor units + ISO currency)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (422, "Invalid fields")])

@@ -11,14 +11,30 @@ use uuid::Uuid;
 
 #[tokio::test]
 async fn parties_are_added_listed_and_removed() {
-    let app = app().await;
+    let app = app_with_contacts().await;
     let (firm, other_firm) = (FirmId::new(), FirmId::new());
     let lawyer = assign(&app, firm, "LAWYER").await;
     let staff = assign(&app, firm, "STAFF").await;
     let stranger = assign(&app, other_firm, "LAWYER").await;
     let id = id_of(&create(&app, &lawyer, matter_body("Parties")).await);
     let parties = format!("/api/v1/matters/{id}/contacts");
-    let contact = Uuid::now_v7();
+    let contact = contact_of(&app, &lawyer, "Wile", "Coyote").await;
+    // A contact unknown to contacts (or another firm's) is refused, naming it.
+    let unknown = send_ok(
+        app.as_user(Method::POST, &parties, &lawyer)
+            .json(&json!({ "contactId": Uuid::now_v7(), "role": "WITNESS" })),
+        422,
+    )
+    .await;
+    assert_eq!(fields(&unknown), ["contactId"]);
+    let theirs = contact_of(&app, &stranger, "Road", "Runner").await;
+    let unknown = send_ok(
+        app.as_user(Method::POST, &parties, &lawyer)
+            .json(&json!({ "contactId": theirs, "role": "WITNESS" })),
+        422,
+    )
+    .await;
+    assert_eq!(fields(&unknown), ["contactId"]);
     let party = send_ok(
         app.as_user(Method::POST, &parties, &lawyer)
             .json(&json!({ "contactId": contact, "role": "opposing_party", "notes": "Defendant" })),

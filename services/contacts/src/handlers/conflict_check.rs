@@ -1,6 +1,7 @@
 //! `POST /api/v1/contacts/conflict-check`: matching contacts (archived ones
 //! included) and the clients in the caller's reach, each with the rules that
-//! matched.
+//! matched and the matters where it is a party (asked of matters; when matters
+//! cannot answer, `matters: null` and `mattersUnavailable: true`).
 
 use actix_web::{HttpResponse, web};
 use lawos_core::ApiError;
@@ -32,10 +33,20 @@ pub async fn check(
         .scope_boxed()
     })
     .await?;
+    let (contacts, clients) = (findings.contact_ids(), findings.client_ids());
+    let matters = if contacts.is_empty() && clients.is_empty() {
+        Some(Vec::new())
+    } else {
+        state
+            .matters
+            .party_matters(tenant.firm_id, &contacts, &clients)
+            .await
+    };
     tracing::info!(
-        contacts = findings.contact_ids().len(),
-        clients = findings.client_ids().len(),
+        contacts = contacts.len(),
+        clients = clients.len(),
+        matters = matters.as_ref().map(Vec::len),
         "conflict check"
     );
-    Ok(HttpResponse::Ok().json(findings.into_body()))
+    Ok(HttpResponse::Ok().json(findings.into_body(matters.as_deref())))
 }

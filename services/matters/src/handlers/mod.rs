@@ -2,6 +2,7 @@
 
 pub mod edit;
 pub mod events;
+pub mod lookup;
 pub mod matters;
 pub mod members;
 pub mod notes;

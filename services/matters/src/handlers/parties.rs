@@ -19,6 +19,9 @@ use crate::model::{Budget, Party};
 use crate::state::MattersState;
 use crate::storage::parties;
 
+/// The roles whose parties are conflict-checked when added.
+const OPPOSING: [&str; 2] = ["OPPOSING_PARTY", "OPPOSING_COUNSEL"];
+
 /// Every row at once: a matter has a handful of parties and budgets.
 fn whole<T: Serialize>(rows: Vec<T>) -> HttpResponse {
     let total = i64::try_from(rows.len()).ok();
@@ -51,7 +54,10 @@ pub async fn list_parties(
     Ok(whole(rows))
 }
 
-/// Adds a party. The contact id is a contacts-service id, kept as given.
+/// Adds a party. The contact must exist at contacts (422 naming `contactId`
+/// when not; 503 when contacts cannot answer). An `OPPOSING_PARTY` or
+/// `OPPOSING_COUNSEL` is first run through the contacts conflict check, and
+/// its findings come back with the party (`conflicts`).
 #[tracing::instrument(skip_all, fields(matter_id = %path))]
 pub async fn add_party(
     state: web::Data<MattersState>,
@@ -62,6 +68,22 @@ pub async fn add_party(
     let id = path.into_inner();
     access::matter(&state.authz, &tenant, MATTERS_UPDATE, id).await?;
     let (contact_id, role, notes) = body.into_inner().validate()?;
+    // The matter first (404 / closed before contacts is asked anything).
+    with_tenant(&state.db, &tenant.ctx(), |conn| {
+        async move { matter_for(conn, id, true).await.map(|_| ()) }.scope_boxed()
+    })
+    .await?;
+    let contact = state.contacts.contact(tenant.firm_id, contact_id).await?;
+    let conflicts = if OPPOSING.contains(&role.as_str()) {
+        Some(
+            state
+                .contacts
+                .conflict_check(tenant.firm_id, &contact)
+                .await?,
+        )
+    } else {
+        None
+    };
     let party = Party {
         id: Uuid::now_v7(),
         firm_id: tenant.firm_id.0,
@@ -81,7 +103,11 @@ pub async fn add_party(
         .scope_boxed()
     })
     .await?;
-    Ok(HttpResponse::Created().json(party))
+    let mut body = serde_json::to_value(&party).map_err(ApiError::internal)?;
+    if let Some(conflicts) = conflicts {
+        body["conflicts"] = conflicts;
+    }
+    Ok(HttpResponse::Created().json(body))
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,8 +1,10 @@
 //! Request bodies, validated field by field so a client learns every problem at once.
 
+mod lookup;
 mod records;
 mod team;
 
+pub use lookup::{LOOKUP_MAX, PartyLookup};
 pub use records::{AddBudget, AddParty, NoteBody, ValidBudget, ValidParty};
 pub use team::{AddMember, ValidMember};
 

@@ -96,3 +96,65 @@ pub async fn remove_budget(
     .await?;
     Ok(n == 1)
 }
+
+/// A matter where a looked-up contact is a party, or a looked-up client is the client.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartyMatter {
+    pub matter_id: Uuid,
+    pub matter_number: String,
+    pub stage: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<Uuid>,
+    pub role: String,
+}
+
+/// The live matters (archived included, deleted not) where `contacts` are parties
+/// (in each role they hold) and where `clients` are the matter's client (role
+/// `CLIENT`), ordered by matter number.
+pub async fn matters_of(
+    conn: &mut AsyncPgConnection,
+    contacts: &[Uuid],
+    clients: &[Uuid],
+) -> Result<Vec<PartyMatter>, ApiError> {
+    use crate::schema::matters;
+    let mut rows: Vec<PartyMatter> = if contacts.is_empty() {
+        Vec::new()
+    } else {
+        matter_contacts::table
+            .inner_join(matters::table.on(matters::id.eq(matter_contacts::matter_id)))
+            .filter(matter_contacts::contact_id.eq_any(contacts))
+            .filter(matter_contacts::deleted_at.is_null())
+            .filter(matters::deleted_at.is_null())
+            .select((
+                matters::id,
+                matters::matter_number,
+                matters::stage,
+                matter_contacts::contact_id.nullable(),
+                None::<Uuid>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>>(),
+                matter_contacts::role,
+            ))
+            .load(conn)
+            .await?
+    };
+    if !clients.is_empty() {
+        let by_client: Vec<PartyMatter> = matters::table
+            .filter(matters::client_id.eq_any(clients))
+            .filter(matters::deleted_at.is_null())
+            .select((
+                matters::id,
+                matters::matter_number,
+                matters::stage,
+                None::<Uuid>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>>(),
+                matters::client_id,
+                "CLIENT".into_sql::<diesel::sql_types::Text>(),
+            ))
+            .load(conn)
+            .await?;
+        rows.extend(by_client);
+    }
+    rows.sort_by(|a, b| (&a.matter_number, &a.role).cmp(&(&b.matter_number, &b.role)));
+    Ok(rows)
+}

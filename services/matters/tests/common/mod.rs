@@ -31,6 +31,34 @@ pub async fn app() -> TestApp {
     app
 }
 
+/// [`app`] with contacts too (parties must exist there).
+pub async fn app_with_contacts() -> TestApp {
+    let app = TestApp::spawn_with_events(&[
+        lawos_svc_rbac::SPEC,
+        lawos_svc_contacts::SPEC,
+        lawos_svc_matters::SPEC,
+    ])
+    .await;
+    let up = lawos_testkit::broker::eventually(Duration::from_secs(10), || async {
+        authz(&app).stats().sessions >= 1
+    })
+    .await;
+    assert!(up, "the matters invalidation subscription did not start");
+    wait_for_queue(&app, "rbac.events").await;
+    app
+}
+
+/// A person contact of `user`'s firm at contacts; answers its id.
+pub async fn contact_of(app: &TestApp, user: &TestUser, given: &str, family: &str) -> Uuid {
+    let contact = send_ok(
+        app.as_user(Method::POST, "/api/v1/contacts/", user)
+            .json(&json!({ "kind": "PERSON", "givenName": given, "familyName": family })),
+        201,
+    )
+    .await;
+    id_of(&contact)
+}
+
 /// Waits until a consumer has declared its queue: events published to the
 /// exchange before any queue is bound to it are routed nowhere.
 pub async fn wait_for_queue(app: &TestApp, queue: &str) {
