@@ -84,7 +84,9 @@ SERVICES: tuple[Service, ...] = (
     Service("rbac", 2, 8083, ("/api/v1/rbac",), hard=("auth",)),
     Service("events", 3, 8084, ("/api/v1/events",), hard=("auth", "tenants")),
     Service("contacts", 4, 8085, ("/api/v1/contacts",),
-            hard=("auth", "rbac", "tenants"), soft=("events",)),
+            hard=("auth", "rbac", "tenants"), soft=("events", "matters"),
+            note="the conflict check asks matters (phase 5) where people are parties: "
+                 "soft, it answers without them when matters is unreachable"),
     Service("matters", 5, 8086, ("/api/v1/matters", "/api/v1/leads", "/webhooks/meta"),
             hard=("contacts", "auth", "rbac"), soft=("events",)),
     Service("channels", 6, 8087, ("/api/v1/channels",),
@@ -404,6 +406,7 @@ CONFIG = {
     "LAWOS_EVENTS_URL": f"http://events.{NAMESPACE}.svc.cluster.local:8084",
     "LAWOS_RBAC_URL": f"http://rbac.{NAMESPACE}.svc.cluster.local:8083",
     "LAWOS_CONTACTS_URL": f"http://contacts.{NAMESPACE}.svc.cluster.local:8085",
+    "LAWOS_MATTERS_URL": f"http://matters.{NAMESPACE}.svc.cluster.local:8086",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
     "LAWOS_TOKEN_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/oauth/token",
