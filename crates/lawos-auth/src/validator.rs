@@ -131,8 +131,8 @@ impl TokenValidatorBuilder {
                 min_refetch_interval: self.min_refetch_interval,
                 max_key_age: self.max_key_age,
                 http,
-                revocation: self.revocation,
             }),
+            revocation: self.revocation,
         }
     }
 }
@@ -143,6 +143,7 @@ impl TokenValidatorBuilder {
 #[derive(Clone)]
 pub struct TokenValidator {
     inner: Arc<Inner>,
+    revocation: Option<Arc<dyn SessionRevocation>>,
 }
 
 impl std::fmt::Debug for TokenValidator {
@@ -165,7 +166,6 @@ struct Inner {
     min_refetch_interval: Duration,
     max_key_age: Duration,
     http: Result<reqwest::Client, String>,
-    revocation: Option<Arc<dyn SessionRevocation>>,
 }
 
 struct IssuerState {
@@ -236,10 +236,22 @@ impl TokenValidator {
             .build()
     }
 
+    /// This validator (same keys and caches) with `check` consulted for every
+    /// token carrying a `sid`, replacing any check it had.
+    pub fn with_revocation(mut self, check: Arc<dyn SessionRevocation>) -> Self {
+        self.revocation = Some(check);
+        self
+    }
+
+    /// Whether a session revocation check is configured.
+    pub fn has_revocation(&self) -> bool {
+        self.revocation.is_some()
+    }
+
     /// Validates `token` (without the `Bearer ` prefix) and returns its caller.
     pub async fn validate(&self, token: &str) -> Result<Principal, TokenError> {
         let claims = self.validate_claims(token).await?;
-        if let (Some(check), Some(sid)) = (&self.inner.revocation, &claims.sid)
+        if let (Some(check), Some(sid)) = (&self.revocation, &claims.sid)
             && check.is_revoked(sid).await
         {
             return Err(TokenError::Revoked);

@@ -401,3 +401,32 @@ async fn static_keys_and_the_revocation_hook() {
         TokenError::UnknownKey("other".into())
     );
 }
+
+#[actix_web::test]
+async fn a_revocation_check_can_be_added_to_a_built_validator() {
+    let signer = lawos_auth::Es256Signer::generate().unwrap();
+    let plain = TokenValidator::new(vec![TrustedIssuer::new(
+        ISSUER,
+        AUDIENCE,
+        KeySource::Static(signer.jwk_set()),
+    )]);
+    assert!(!plain.has_revocation());
+    let revoked = signer
+        .sign(&claims().with_session("revoked-session"))
+        .unwrap();
+    assert!(plain.validate(&revoked).await.is_ok());
+    let checked = plain.clone().with_revocation(Arc::new(Revoked));
+    assert!(checked.has_revocation());
+    assert_eq!(
+        checked.validate(&revoked).await.unwrap_err(),
+        TokenError::Revoked
+    );
+    // The original is unchanged; tokens without sid are never checked.
+    assert!(plain.validate(&revoked).await.is_ok());
+    assert!(
+        checked
+            .validate(&signer.sign(&claims()).unwrap())
+            .await
+            .is_ok()
+    );
+}

@@ -25,6 +25,9 @@ pub struct AppSettings {
     /// Where `Idempotency-Key` responses are kept; `None` ignores the header.
     pub idempotency: Option<lawos_cache::Cache>,
     pub cursors: CursorCodec,
+    /// Where requests made with act-as tokens are queued for the auth service's
+    /// access log; `None` logs them only.
+    pub support_log: Option<lawos_cache::Cache>,
 }
 
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -91,6 +94,7 @@ pub fn build_app(
     }
     let limiter = settings.rate_limiter.clone();
     let idempotency_store = settings.idempotency.clone();
+    let support_log = settings.support_log.clone();
     app.default_service(web::to(not_found))
         .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
             let store = idempotency_store.clone();
@@ -117,6 +121,9 @@ pub fn build_app(
                         .map(ServiceResponse::map_into_left_body),
                 }
             }
+        }))
+        .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
+            crate::support_log::record(support_log.clone(), req, next)
         }))
         .wrap(lawos_auth::Authenticate::new(settings.validator.clone()))
         .wrap(from_fn(

@@ -14,8 +14,10 @@ pub mod idempotency;
 pub mod mount;
 pub mod observe;
 pub mod openapi;
+pub mod revocation;
 pub mod runtime;
 pub mod server;
+pub mod support_log;
 
 pub use app::{AppSettings, build_app};
 pub use health::{DbCheck, ReadinessCheck};

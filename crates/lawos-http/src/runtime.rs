@@ -197,12 +197,23 @@ pub fn validator(
 
 /// Settings shared by every mount of a process; `validator` overrides the
 /// configured issuer (the development server and tests bring their own keys).
+/// With Redis, the validator also refuses revoked sessions (`crate::revocation`)
+/// and act-as requests are queued for the access log (`crate::support_log`).
 pub fn app_settings(
     config: &PlatformConfig,
     title: &str,
     validator: Option<lawos_auth::TokenValidator>,
 ) -> AppSettings {
     let validator = validator.unwrap_or_else(|| self::validator(config, None));
+    let shared = Cache::connect(&config.redis_url, &config.redis_prefix).ok();
+    // Every service refuses revoked sessions (support access), unless the
+    // caller brought its own check.
+    let validator = match &shared {
+        Some(cache) if !validator.has_revocation() => validator.with_revocation(Arc::new(
+            crate::revocation::RedisRevocation::new(cache.clone()),
+        )),
+        _ => validator,
+    };
     let rate_limiter = config
         .rate_limit
         .then(|| Cache::connect(&config.redis_url, &config.redis_prefix).ok())
@@ -216,6 +227,7 @@ pub fn app_settings(
         validator,
         rate_limiter,
         cursors: CursorCodec::new(config.cursor_key.clone().into_bytes()),
+        support_log: shared,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod credential;
 pub mod provision;
 pub mod queries;
+pub mod support;
 pub mod user_patch;
 
 use lawos_core::validation::FieldErrors;

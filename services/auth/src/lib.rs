@@ -10,7 +10,9 @@
 //! user administration (`/api/v1/auth/users/search`, `/api/v1/auth/users/{userId}`),
 //! provisioning and a firm's users (`/api/v1/auth/firms/{firmId}/users`), lawyer
 //! credentials (`/api/v1/auth/users/{userId}/credentials`) and the daily
-//! `credential.expiring` job.
+//! `credential.expiring` job, support access (`/api/v1/auth/support-access/`:
+//! sessions with act-as tokens, also by token exchange, their access log and
+//! revocation everywhere; admin locks).
 
 pub mod access;
 pub mod cli;
@@ -30,6 +32,7 @@ pub mod routes;
 pub mod schema;
 pub mod state;
 pub mod storage;
+pub mod support;
 pub mod user_admin;
 pub mod views;
 
@@ -83,25 +86,30 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         &env.config.rbac_url,
         env.service_tokens.clone(),
     ));
+    let locks = actix_web::web::Data::new(support::locks::Locks::new(env.cache.clone()));
     env.mount(
         move |cfg| {
             cfg.app_data(state.clone());
             cfg.app_data(rbac.clone());
+            cfg.app_data(locks.clone());
             configure(cfg);
         },
         routes::openapi(),
     )
 }
 
-/// Background work: the credential expiry job.
+/// Background work: the credential expiry job and the support access log drain.
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
+    let mut workers = Vec::new();
     match config::credential_expiry_interval() {
-        Ok(interval) => vec![expiry_job::worker(env.db.clone(), interval)],
-        Err(e) => {
-            tracing::error!(error = %e, "lawos-auth workers cannot start");
-            Vec::new()
-        }
+        Ok(interval) => workers.push(expiry_job::worker(env.db.clone(), interval)),
+        Err(e) => tracing::error!(error = %e, "lawos-auth: the credential expiry job cannot start"),
     }
+    match &env.cache {
+        Some(cache) => workers.push(support::access_log::worker(env.db.clone(), cache.clone())),
+        None => tracing::warn!("no Redis: support access is logged, not recorded in the table"),
+    }
+    workers
 }
 
 /// How the runtime starts this service.

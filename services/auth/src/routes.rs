@@ -4,7 +4,10 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{credentials, discovery, export, firm_users, me, members, token, users};
+use crate::handlers::{
+    credentials, discovery, export, firm_users, me, members, support_locks, support_sessions,
+    token, users,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -69,7 +72,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ])
         .route(web::get().to(firm_users::list))
         .route(web::post().to(firm_users::provision)),
+    )
+    .service(
+        web::resource(paths("sessions"))
+            .route(web::get().to(support_sessions::list))
+            .route(web::post().to(support_sessions::start)),
+    )
+    .service(
+        web::resource(paths("sessions/{session_id}"))
+            .route(web::get().to(support_sessions::get))
+            .route(web::delete().to(support_sessions::revoke)),
+    )
+    .service(
+        web::resource(paths("locks"))
+            .route(web::get().to(support_locks::list))
+            .route(web::post().to(support_locks::acquire)),
+    )
+    .service(
+        web::resource(paths("locks/{lock_id}")).route(web::delete().to(support_locks::release)),
     );
+}
+
+/// A support-access path, with and without the trailing slash.
+fn paths(rest: &str) -> [String; 2] {
+    let path = format!("/api/v1/auth/support-access/{rest}");
+    [path.clone(), format!("{path}/")]
 }
 
 pub fn openapi() -> serde_json::Value {
@@ -91,7 +118,13 @@ pub fn openapi() -> serde_json::Value {
         .op(
             "post",
             "/oauth/token",
-            "Issue tokens (form-encoded; grants password, client_credentials, refresh_token). \
+            "Issue tokens (form-encoded; grants password, client_credentials, refresh_token, and \
+             urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693) for support access: \
+             subject_token = a system administrator's access token (support-access:create), \
+             subject_token_type = urn:ietf:params:oauth:token-type:access_token (optional), \
+             requested_subject = the target user id, firm_id, reason (10..500 characters), \
+             duration_minutes (1..480, default 60); answers an act-as access token with act.sub \
+             = the administrator, sid = the support session, issued_token_type, no refresh token). \
              Errors use the OAuth 2.0 shape {error, error_description}, not the envelope",
             None,
             &[
@@ -241,6 +274,69 @@ pub fn openapi() -> serde_json::Value {
             "Remove a lawyer credential",
             None,
             &[(204, "Removed"), (403, "Not an administrator"), (404, "Out of reach")],
+        )
+        .op(
+            "post",
+            "/api/v1/auth/support-access/sessions",
+            "Start a support session acting as a firm's user (support-access:create; body \
+             targetUserId, firmId, reason 10..500 characters, durationMinutes 1..480, default 60); \
+             answers the session and its act-as access token",
+            None,
+            &[
+                (201, "Started: session, accessToken, expiresIn"),
+                (403, "Not a system administrator, or already acting as someone"),
+                (422, "Invalid fields (each named; an unknown user names targetUserId)"),
+            ],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/support-access/sessions",
+            "Support sessions, newest first (support-access:read; a FIRM_ADMIN sees their firm's)",
+            None,
+            &[(200, "The sessions with status ACTIVE, EXPIRED or REVOKED"), (403, "Not allowed")],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/support-access/sessions/{sessionId}",
+            "One support session (support-access:read, or the target firm's FIRM_ADMIN)",
+            None,
+            &[(200, "The session"), (403, "Not allowed"), (404, "Unknown, or another firm's")],
+        )
+        .op(
+            "delete",
+            "/api/v1/auth/support-access/sessions/{sessionId}",
+            "Revoke a support session (support-access:revoke): its tokens are refused by every \
+             service at once; support_session.revoked is emitted",
+            None,
+            &[(200, "Revoked (or already was)"), (403, "Not allowed"), (404, "Unknown session")],
+        )
+        .op(
+            "post",
+            "/api/v1/auth/support-access/locks",
+            "Take the exclusive admin lock of a resource (support-access:create; body \
+             resourceType, resourceId, ttlSeconds 1..3600, default 300)",
+            None,
+            &[
+                (201, "Held until released or expired"),
+                (403, "Not a system administrator"),
+                (409, "RESOURCE_CONFLICT: held by someone (details.lockId)"),
+                (422, "Invalid fields"),
+                (503, "Redis unavailable"),
+            ],
+        )
+        .op(
+            "get",
+            "/api/v1/auth/support-access/locks",
+            "The admin locks held now (support-access:create)",
+            None,
+            &[(200, "The locks"), (403, "Not a system administrator")],
+        )
+        .op(
+            "delete",
+            "/api/v1/auth/support-access/locks/{lockId}",
+            "Release an admin lock (its owner only)",
+            None,
+            &[(204, "Released"), (403, "Not the owner"), (404, "Unknown or expired")],
         )
         .into_value()
 }

@@ -109,6 +109,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    auth.support_sessions (id) {
+        id -> Uuid,
+        admin_user_id -> Uuid,
+        target_user_id -> Uuid,
+        firm_id -> Uuid,
+        reason -> Text,
+        starts_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    auth.support_access_log (id) {
+        id -> Uuid,
+        session_id -> Uuid,
+        firm_id -> Uuid,
+        service -> Text,
+        method -> Text,
+        path -> Text,
+        status -> Int2,
+        at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(support_access_log -> support_sessions (session_id));
 diesel::joinable!(local_credentials -> users (user_id));
 diesel::joinable!(lawyer_credentials -> users (user_id));
 diesel::joinable!(firm_user_profiles -> users (user_id));
@@ -123,4 +151,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     lawyer_credentials,
+    support_sessions,
+    support_access_log,
 );

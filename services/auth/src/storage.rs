@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod credentials;
 pub mod directory;
+pub mod support;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -1,6 +1,6 @@
 //! One file per flow: discovery (metadata and keys), tokens (grants and
 //! revocation), the caller's own profile and export, the firm directory, user
-//! administration, provisioning, lawyer credentials.
+//! administration, provisioning, lawyer credentials, support sessions and locks.
 
 pub mod credentials;
 pub mod discovery;
@@ -8,6 +8,8 @@ pub mod export;
 pub mod firm_users;
 pub mod me;
 pub mod members;
+pub mod support_locks;
+pub mod support_sessions;
 pub mod token;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! `POST /oauth/token` (RFC 6749): the `password`, `client_credentials` and
-//! `refresh_token` grants, and `POST /oauth/revoke` (RFC 7009).
+//! `refresh_token` grants, token exchange for support access (RFC 8693, in
+//! `crate::support::exchange`), and `POST /oauth/revoke` (RFC 7009).
 //!
 //! Clients authenticate with `client_id` / `client_secret` in the body
 //! (`client_secret_post`). Password-grant clients are public first-party apps:
@@ -41,6 +42,9 @@ pub async fn token(
         "password" => password(&state, &params).await,
         "refresh_token" => refresh(&state, &params).await,
         "client_credentials" => client_credentials(&state, req.headers(), &params).await,
+        crate::support::exchange::GRANT_TYPE => {
+            crate::support::exchange::exchange(&state, &params).await
+        }
         other => Err(OAuthError::unsupported_grant_type(other).into()),
     }
 }
@@ -95,16 +99,15 @@ fn new_refresh_token(
     Ok((text, row))
 }
 
-/// An access token for `user` in `profile`'s firm within session `sid`.
-fn user_access_token(
+/// The claims of an access token for `user` in `profile`'s firm within session `sid`.
+pub(crate) fn user_claims(
     state: &AuthState,
-    signer: &Es256Signer,
     user: &User,
     profile: Option<&Profile>,
     client_id: &str,
     sid: Uuid,
     scopes: &[String],
-) -> std::result::Result<String, ApiError> {
+) -> lawos_auth::Claims {
     let roles = roles::roles(
         user.platform_role.as_deref(),
         profile.map(|p| p.role.as_str()),
@@ -118,6 +121,20 @@ fn user_access_token(
     if let Some(profile) = profile {
         claims = claims.with_firm(FirmId(profile.firm_id));
     }
+    claims
+}
+
+/// An access token for `user` in `profile`'s firm within session `sid`.
+fn user_access_token(
+    state: &AuthState,
+    signer: &Es256Signer,
+    user: &User,
+    profile: Option<&Profile>,
+    client_id: &str,
+    sid: Uuid,
+    scopes: &[String],
+) -> std::result::Result<String, ApiError> {
+    let claims = user_claims(state, user, profile, client_id, sid, scopes);
     signer.sign(&claims).map_err(ApiError::internal)
 }
 

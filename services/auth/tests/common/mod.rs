@@ -50,7 +50,20 @@ pub fn jwks_validator(app: &TestApp, refetch: Duration) -> TokenValidator {
 /// trusts `app`'s auth service through its JWKS, as every service does in
 /// production. Returns its base URL; it stops when the test's runtime ends.
 pub async fn trusting_server(app: &TestApp, refetch: Duration) -> String {
-    let specs = [lawos_svc_auth::SPEC, lawos_svc_tenants::SPEC];
+    trusting_server_of(
+        app,
+        &[lawos_svc_auth::SPEC, lawos_svc_tenants::SPEC],
+        refetch,
+    )
+    .await
+}
+
+/// Like [`trusting_server`], serving `specs` (their schemas must be in `app`'s database).
+pub async fn trusting_server_of(
+    app: &TestApp,
+    specs: &[lawos_http::runtime::ServiceSpec],
+    refetch: Duration,
+) -> String {
     let envs: Vec<ServiceEnv> = specs
         .iter()
         .map(|s| ServiceEnv::connect(s, app.config.clone(), None).unwrap())
