@@ -18,7 +18,7 @@ struct Line {
 async fn snapshot(url: &str, schema: &str) -> Vec<String> {
     let mut conn = AsyncPgConnection::establish(url).await.unwrap();
     let query = "
-        SELECT format('column %s.%s %s null=%s default=%s', table_name, column_name, data_type, is_nullable, column_default) AS line
+        SELECT format('column %s.%s %s null=%s default=%s gen=%s', table_name, column_name, data_type, is_nullable, column_default, generation_expression) AS line
           FROM information_schema.columns WHERE table_schema = $1
         UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = $1
         UNION ALL SELECT format('policy %s %s %s %s', tablename, policyname, qual, with_check) FROM pg_policies WHERE schemaname = $1
