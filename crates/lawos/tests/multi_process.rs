@@ -1,0 +1,392 @@
+//! "Independently deployable", proven: the services of phases 1–5 run as
+//! separate processes, each from its own binary (`lawos-auth`, `lawos-tenants`,
+//! `lawos-rbac`, `lawos-events`, `lawos-contacts`, `lawos-matters`), started in
+//! phase order with the settings a deployment gives them (ports of their own,
+//! `LAWOS_*_URL` pointing at each other, tokens from auth's JWKS, service tokens
+//! by `client_credentials` with secrets made by `lawos-auth create-service-account`),
+//! and one flow walks across them over HTTP:
+//!
+//! firm (tenants) → user (auth, which assigns the role in rbac) → login (auth)
+//! → client (contacts, deciding with rbac) → matter (matters, which checks the
+//! client at contacts) → the matter's audit trail (matters, from events, which
+//! recorded the event that matters' relay published to RabbitMQ) and the firm's
+//! (tenants, from events); another firm's user does not see the matter.
+//!
+//! Run alone: `cargo nextest run -p lawos --test multi_process` (it builds the
+//! service binaries it needs; `LAWOS_E2E_BUILD=never` uses those in `target/`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, RequestBuilder};
+use serde_json::{Value, json};
+use support::processes::{Deployment, Service};
+
+/// The services the flow crosses, in phase order (ARCHITECTURE §1).
+const SERVICES: [Service; 6] = [
+    Service {
+        name: "auth",
+        phase: 1,
+    },
+    Service {
+        name: "tenants",
+        phase: 1,
+    },
+    Service {
+        name: "rbac",
+        phase: 2,
+    },
+    Service {
+        name: "events",
+        phase: 3,
+    },
+    Service {
+        name: "contacts",
+        phase: 4,
+    },
+    Service {
+        name: "matters",
+        phase: 5,
+    },
+];
+
+/// How long an event may take from the owner's commit to its audit trail.
+const AUDIT_WITHIN: Duration = Duration::from_secs(20);
+/// The whole run once the binaries are built: start, flow, stop.
+const RUN_WITHIN: Duration = Duration::from_secs(150);
+
+struct Api {
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn new() -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(15))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    fn request(&self, method: Method, url: String, token: &str) -> RequestBuilder {
+        self.http.request(method, url).bearer_auth(token)
+    }
+
+    /// Sends `req`; its status and JSON body (`null` when there is none).
+    async fn send(&self, req: RequestBuilder) -> (u16, Value) {
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn expect(&self, req: RequestBuilder, want: u16, what: &str) -> Value {
+        let (status, body) = self.send(req).await;
+        assert_eq!(status, want, "{what}: {body}");
+        body
+    }
+
+    /// The password grant at auth: an access token.
+    async fn login(&self, auth: &str, username: &str, password: &str) -> String {
+        let body = self
+            .expect(
+                self.http.post(format!("{auth}/oauth/token")).form(&[
+                    ("grant_type", "password"),
+                    ("username", username),
+                    ("password", password),
+                ]),
+                200,
+                &format!("password grant for {username}"),
+            )
+            .await;
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Polls `GET url` until its page of events holds `event_type`; the page.
+    async fn audit_shows(&self, url: String, token: &str, event_type: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let (status, body) = self
+                .send(self.request(Method::GET, url.clone(), token))
+                .await;
+            assert_eq!(status, 200, "GET {url}: {body}");
+            let types = event_types(&body);
+            if types.iter().any(|t| t == event_type) {
+                eprintln!(
+                    "e2e: {event_type} in {url} after {:.2}s",
+                    started.elapsed().as_secs_f64()
+                );
+                return body;
+            }
+            assert!(
+                started.elapsed() < AUDIT_WITHIN,
+                "{event_type} did not reach {url} within {}s; it shows {types:?}",
+                AUDIT_WITHIN.as_secs()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+fn event_types(page: &Value) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .map(|events| {
+            events
+                .iter()
+                .filter_map(|e| e["type"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {body}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flow_walks_across_services_running_as_separate_processes() {
+    let mut deployment = Deployment::prepare(&SERVICES).await;
+    let run = tokio::time::timeout(RUN_WITHIN, walk(&mut deployment)).await;
+    if run.is_err() {
+        panic!(
+            "the multi-process run did not finish within {}s; {}",
+            RUN_WITHIN.as_secs(),
+            deployment.diagnostics()
+        );
+    }
+}
+
+async fn walk(deployment: &mut Deployment) {
+    let started = Instant::now();
+    eprintln!(
+        "e2e: database {}, logs in {}",
+        deployment.database(),
+        deployment.logs.display()
+    );
+    deployment.migrate(&SERVICES).await;
+    deployment.create_service_accounts(&SERVICES).await;
+    deployment.start(&SERVICES).await;
+    // The audit log's consumer must have bound its queue before events are published.
+    deployment
+        .wait_for_queue("events.events", Duration::from_secs(20))
+        .await;
+    eprintln!(
+        "e2e: {} processes up in {:.1}s: {:?}",
+        SERVICES.len(),
+        started.elapsed().as_secs_f64(),
+        deployment.pids()
+    );
+
+    let api = Api::new();
+    let auth = deployment.url("auth");
+    let tenants = deployment.url("tenants");
+    let contacts = deployment.url("contacts");
+    let matters = deployment.url("matters");
+
+    // The bootstrap administrator (LAWOS_ADMIN_EMAIL / LAWOS_ADMIN_PASSWORD) logs in at auth.
+    let admin = api
+        .login(&auth, &deployment.admin_email, &deployment.admin_password)
+        .await;
+
+    // Two firms at tenants (validating the administrator's token against auth's JWKS).
+    let run = uuid::Uuid::now_v7().simple().to_string();
+    let tag = &run[run.len() - 10..];
+    let mut firms = Vec::new();
+    for name in ["alpha", "beta"] {
+        let firm = api
+            .expect(
+                api.request(Method::POST, format!("{tenants}/api/v1/tenants/"), &admin)
+                    .json(&json!({
+                        "name": format!("E2E {name} {tag} LLP"),
+                        "slug": format!("e2e-{name}-{tag}"),
+                        "contactEmail": format!("office@{name}-{tag}.e2e.lawos.test"),
+                        "billingPlan": "enterprise",
+                        "createLogtoOrg": false
+                    })),
+                201,
+                "create a firm at tenants",
+            )
+            .await;
+        firms.push(id_of(&firm));
+    }
+    let (firm, other_firm) = (firms[0].clone(), firms[1].clone());
+
+    // A lawyer in each firm, provisioned at auth, which assigns the role in rbac.
+    let password = "e2e-lawyer-password";
+    let mut lawyers = Vec::new();
+    for (firm_id, name) in [(&firm, "alpha"), (&other_firm, "beta")] {
+        let email = format!("lawyer@{name}-{tag}.e2e.lawos.test");
+        let user = api
+            .expect(
+                api.request(
+                    Method::POST,
+                    format!("{auth}/api/v1/auth/firms/{firm_id}/users"),
+                    &admin,
+                )
+                .json(&json!({
+                    "email": email,
+                    "fullName": format!("Lawyer {name}"),
+                    "role": "LAWYER",
+                    "password": password
+                })),
+                201,
+                "provision a lawyer at auth (role assigned in rbac)",
+            )
+            .await;
+        assert!(
+            user["roleAssignmentId"].is_string(),
+            "rbac answered the assignment: {user}"
+        );
+        lawyers.push((id_of(&user), api.login(&auth, &email, password).await));
+    }
+    let (lawyer_id, lawyer) = lawyers[0].clone();
+    let other_lawyer = lawyers[1].1.clone();
+
+    // A client at contacts (which asks rbac for the lawyer's capabilities).
+    let client = api
+        .expect(
+            api.request(
+                Method::POST,
+                format!("{contacts}/api/v1/contacts/clients/"),
+                &lawyer,
+            )
+            .json(&json!({
+                "type": "INDIVIDUAL",
+                "fullName": "Jane Doe",
+                "email": format!("jane@{tag}.e2e.lawos.test"),
+                "status": "ACTIVE"
+            })),
+            201,
+            "create a client at contacts",
+        )
+        .await;
+    let client_id = id_of(&client);
+    api.expect(
+        api.request(
+            Method::GET,
+            format!("{contacts}/api/v1/contacts/clients/{client_id}"),
+            &lawyer,
+        ),
+        200,
+        "read the client back",
+    )
+    .await;
+
+    // A matter at matters, whose client is checked at contacts over REST: an
+    // unknown client is refused naming clientId, the real one is accepted.
+    let matter_body = |client: &str| {
+        json!({
+            "title": "Doe v. Roe",
+            "matterType": "CIVIL",
+            "practiceArea": "Personal Injury",
+            "clientId": client
+        })
+    };
+    let unknown = api
+        .expect(
+            api.request(Method::POST, format!("{matters}/api/v1/matters/"), &lawyer)
+                .json(&matter_body(&uuid::Uuid::now_v7().to_string())),
+            422,
+            "a matter for a client contacts does not know",
+        )
+        .await;
+    assert!(
+        unknown.to_string().contains("clientId"),
+        "the 422 names clientId: {unknown}"
+    );
+    let matter = api
+        .expect(
+            api.request(Method::POST, format!("{matters}/api/v1/matters/"), &lawyer)
+                .json(&matter_body(&client_id)),
+            201,
+            "create a matter at matters",
+        )
+        .await;
+    let matter_id = id_of(&matter);
+    assert_eq!(matter["clientId"], json!(client_id), "{matter}");
+
+    // Its audit trail: the relay of matters published matter.created to
+    // RabbitMQ, events recorded it, matters answers the trail from events.
+    let trail = api
+        .audit_shows(
+            format!("{matters}/api/v1/matters/{matter_id}/events"),
+            &lawyer,
+            "matter.created",
+        )
+        .await;
+    let created = trail["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "matter.created")
+        .unwrap();
+    assert_eq!(created["entity"]["id"], json!(matter_id), "{created}");
+    assert_eq!(created["firmId"], json!(firm), "{created}");
+    assert_eq!(
+        created["actor"]["userId"],
+        json!(lawyer_id),
+        "the lawyer's identity travelled with the event: {created}"
+    );
+
+    // The firm's trail at tenants shows firm.created the same way.
+    api.audit_shows(
+        format!("{tenants}/api/v1/tenants/{firm}/events"),
+        &admin,
+        "firm.created",
+    )
+    .await;
+
+    // The other firm's lawyer sees neither the matter, nor its trail, nor the client.
+    for url in [
+        format!("{matters}/api/v1/matters/{matter_id}"),
+        format!("{matters}/api/v1/matters/{matter_id}/events"),
+        format!("{contacts}/api/v1/contacts/clients/{client_id}"),
+    ] {
+        api.expect(
+            api.request(Method::GET, url.clone(), &other_lawyer),
+            404,
+            &format!("another firm's lawyer: GET {url}"),
+        )
+        .await;
+    }
+    // While the firm's own lawyer does.
+    api.expect(
+        api.request(
+            Method::GET,
+            format!("{matters}/api/v1/matters/{matter_id}"),
+            &lawyer,
+        ),
+        200,
+        "the firm's lawyer reads the matter",
+    )
+    .await;
+
+    // Every call between processes carried a real service token: auth issued
+    // one by client_credentials to each calling service (secrets from
+    // `lawos-auth create-service-account`; no in-process signer exists here).
+    let auth_log = deployment.log_lines("auth");
+    for caller in ["auth", "tenants", "contacts", "matters"] {
+        let client = format!("\"lawos-{caller}\"");
+        assert!(
+            auth_log
+                .iter()
+                .any(|l| l.contains("client credentials issued") && l.contains(&client)),
+            "auth issued no client_credentials token to lawos-{caller}; {}",
+            deployment.diagnostics()
+        );
+    }
+
+    deployment.assert_all_running();
+    eprintln!(
+        "e2e: flow done in {:.1}s after the binaries were built",
+        started.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,3 @@
+//! Helpers of the `lawos` crate's integration tests.
+
+pub mod processes;
