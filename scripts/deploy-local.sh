@@ -6,6 +6,8 @@
 #   1. cargo build --workspace --bins (skip with LAWOS_DEPLOY_LOCAL_BUILD=never);
 #   2. the infrastructure step (scripts/infra.sh; S3 too with LAWOS_DEPLOY_LOCAL_S3=1);
 #   3. `lawos-<svc> migrate` for each service, in phase order, with its own binary;
+#   3b. a service account per service (its LAWOS_SERVICE_CLIENT_SECRET), created
+#       once and kept in .lawos/run/deploy-local/secrets/;
 #   4. for each phase: start its services (`lawos-<svc> serve` on 127.0.0.1:<port>),
 #      then wait until each answers GET /readyz with 200 before starting the next
 #      phase (LAWOS_DEPLOY_LOCAL_TIMEOUT seconds per service, 60);
@@ -159,6 +161,26 @@ gateway() {
   return 1
 }
 
+# The client_credentials secret of service $1 (client id lawos-$1): created once
+# with `lawos-auth create-service-account` (after auth's migration) and kept,
+# readable by this user only, in .lawos/run/deploy-local/secrets/.
+service_secret() {
+  local f="$RUN/secrets/$1" out
+  if [[ -s "$f" ]]; then
+    cat "$f"
+    return
+  fi
+  mkdir -p "$RUN/secrets"
+  chmod 700 "$RUN/secrets"
+  if ! out="$("$PROFILE_DIR/lawos-auth" create-service-account "$1" 2>"$RUN/service-account-$1.log")"; then
+    echo "deploy-local: lawos-auth create-service-account $1 failed (an account kept from an earlier run whose $f is gone? then: delete from auth.service_accounts where name = '$1'):" >&2
+    tail -n 5 "$RUN/service-account-$1.log" >&2
+    exit 1
+  fi
+  (umask 077 && sed -n 's/^client_secret=//p' <<<"$out" >"$f")
+  cat "$f"
+}
+
 up() {
   mkdir -p "$RUN"
   local name phase port
@@ -210,6 +232,12 @@ up() {
     fi
   done < <(table)
 
+  echo "+ service accounts (client_credentials between the processes)"
+  local -A secrets=()
+  while read -r name phase port; do
+    secrets[$name]="$(service_secret "$name")"
+  done < <(table)
+
   local current=-1 t0
   local -a phase_members=()
   wait_phase() {
@@ -241,7 +269,8 @@ up() {
       ((${#phase_members[@]})) && wait_phase
       current=$phase phase_members=() t0=$SECONDS
     fi
-    LAWOS_HTTP_ADDR="127.0.0.1:$port" start "$name" "lawos-$name serve" "$PROFILE_DIR/lawos-$name" serve
+    LAWOS_HTTP_ADDR="127.0.0.1:$port" LAWOS_SERVICE_CLIENT_SECRET="${secrets[$name]}" \
+      start "$name" "lawos-$name serve" "$PROFILE_DIR/lawos-$name" serve
     phase_members+=("$name:$port")
   done < <(table)
   wait_phase
