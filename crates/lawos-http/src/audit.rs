@@ -30,8 +30,26 @@ impl AuditTrail {
         }
     }
 
-    /// One page of `entity_type`/`entity_id`'s events in `firm`. Call it only after
-    /// deciding that the caller may see the entity.
+    /// One page of `entity_type`/`entity_id`'s events in `firm`, as data (e.g. to
+    /// merge into a timeline). Call it only after the caller's access check.
+    pub async fn events(
+        &self,
+        firm: FirmId,
+        entity_type: &str,
+        entity_id: uuid::Uuid,
+        page: &PageParams,
+    ) -> Result<EventsPage, ApiError> {
+        let res = self.request(firm, entity_type, entity_id, page).await?;
+        match res.status().as_u16() {
+            200 => res.json().await.map_err(ApiError::unavailable),
+            other => Err(ApiError::unavailable(format!(
+                "the events service answered {other}"
+            ))),
+        }
+    }
+
+    /// One page of `entity_type`/`entity_id`'s events in `firm`, as the response
+    /// to return. Call it only after deciding that the caller may see the entity.
     #[tracing::instrument(skip(self, page), fields(entity_type, %entity_id))]
     pub async fn page(
         &self,
@@ -40,6 +58,29 @@ impl AuditTrail {
         entity_id: uuid::Uuid,
         page: &PageParams,
     ) -> Result<HttpResponse, ApiError> {
+        let res = self.request(firm, entity_type, entity_id, page).await?;
+        let status = res.status().as_u16();
+        let body = res.bytes().await.map_err(ApiError::unavailable)?;
+        match status {
+            // The caller's own mistakes (a bad cursor or limit) answer as the events service put them.
+            200 | 400 | 422 => Ok(HttpResponse::build(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            )
+            .content_type("application/json")
+            .body(body)),
+            other => Err(ApiError::unavailable(format!(
+                "the events service answered {other}"
+            ))),
+        }
+    }
+
+    async fn request(
+        &self,
+        firm: FirmId,
+        entity_type: &str,
+        entity_id: uuid::Uuid,
+        page: &PageParams,
+    ) -> Result<reqwest::Response, ApiError> {
         let token = self.tokens.token().await?;
         let url = format!(
             "{}/api/v1/events/entities/{entity_type}/{entity_id}",
@@ -62,19 +103,13 @@ impl AuditTrail {
         if let Some(traceparent) = lawos_telemetry::traceparent_from_current_span() {
             request = request.header("traceparent", traceparent);
         }
-        let res = request.send().await.map_err(ApiError::unavailable)?;
-        let status = res.status().as_u16();
-        let body = res.bytes().await.map_err(ApiError::unavailable)?;
-        match status {
-            // The caller's own mistakes (a bad cursor or limit) answer as the events service put them.
-            200 | 400 | 422 => Ok(HttpResponse::build(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-            )
-            .content_type("application/json")
-            .body(body)),
-            other => Err(ApiError::unavailable(format!(
-                "the events service answered {other}"
-            ))),
-        }
+        request.send().await.map_err(ApiError::unavailable)
     }
+}
+
+/// One page of an entity's events as the events service answers it, newest first.
+#[derive(Debug, serde::Deserialize)]
+pub struct EventsPage {
+    pub data: Vec<serde_json::Value>,
+    pub pagination: lawos_core::Pagination,
 }

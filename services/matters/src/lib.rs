@@ -49,7 +49,6 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         db: env.db.clone(),
         authz: Authz::for_service(env),
         audit: env.audit_trail(),
-        events: audit::EventsClient::new(&env.config.events_url, env.service_tokens.clone()),
         contacts: contacts::ContactsClient::new(
             &env.config.contacts_url,
             env.service_tokens.clone(),

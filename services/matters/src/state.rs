@@ -5,7 +5,6 @@ use lawos_authz::Authz;
 use lawos_db::DbPool;
 use lawos_http::audit::AuditTrail;
 
-use crate::audit::EventsClient;
 use crate::contacts::ContactsClient;
 
 #[derive(Clone)]
@@ -13,6 +12,5 @@ pub struct MattersState {
     pub db: DbPool,
     pub authz: Authz,
     pub audit: AuditTrail,
-    pub events: EventsClient,
     pub contacts: ContactsClient,
 }

@@ -45,11 +45,16 @@ pub async fn list(
     let events = if at.events_done {
         None
     } else {
-        let cursor = at.ev.as_deref();
-        let page = state
-            .events
-            .page(tenant.firm_id, "matter", id, cursor, limit);
-        Some(page.await?)
+        let page = PageParams {
+            cursor: at.ev.clone(),
+            limit: Some(limit),
+        };
+        Some(
+            state
+                .audit
+                .events(tenant.firm_id, "matter", id, &page)
+                .await?,
+        )
     };
     let size = usize::try_from(limit).unwrap_or(20);
     let (data, next) = merge(&at, events, rows, size);
