@@ -2,7 +2,8 @@
 
 use lawos_core::{ApiError, ErrorCode};
 
-/// A token rejection. Every variant but `KeysUnavailable` answers 401; the
+/// A token rejection. Every variant but `KeysUnavailable` and
+/// `RevocationUnavailable` answers 401 (those two 503); the
 /// reason goes to the debug log, the body only says missing / invalid / expired.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
@@ -34,6 +35,10 @@ pub enum TokenError {
     NotYetValid,
     #[error("session revoked")]
     Revoked,
+    /// An act-as (support) token whose session could not be checked: such
+    /// tokens are refused rather than trusted while revocation is unknown.
+    #[error("the session revocation check is unavailable: {0}")]
+    RevocationUnavailable(String),
 }
 
 impl TokenError {
@@ -41,7 +46,9 @@ impl TokenError {
         match self {
             Self::Missing => ErrorCode::AuthTokenMissing,
             Self::Expired => ErrorCode::AuthTokenExpired,
-            Self::KeysUnavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::KeysUnavailable(_) | Self::RevocationUnavailable(_) => {
+                ErrorCode::ServiceUnavailable
+            }
             _ => ErrorCode::AuthTokenInvalid,
         }
     }
@@ -73,7 +80,9 @@ impl From<TokenError> for ApiError {
             TokenError::Expired => {
                 ApiError::new(ErrorCode::AuthTokenExpired, "The access token has expired")
             }
-            TokenError::KeysUnavailable(cause) => ApiError::unavailable(cause),
+            TokenError::KeysUnavailable(cause) | TokenError::RevocationUnavailable(cause) => {
+                ApiError::unavailable(cause)
+            }
             TokenError::Revoked => {
                 ApiError::new(ErrorCode::AuthTokenInvalid, "The session has been revoked")
             }

@@ -33,10 +33,13 @@ impl TrustedIssuer {
 }
 
 /// A check that a session (`sid`) has not been revoked, consulted after the
-/// signature and claims are valid.
+/// signature and claims are valid. `Err` means the check could not be made:
+/// the validator then accepts an ordinary user token (it still ends at `exp`)
+/// but refuses an act-as token (`act`, support access) with 503, so a revoked
+/// support session cannot outlive its revocation while the store is down.
 #[async_trait::async_trait]
 pub trait SessionRevocation: Send + Sync + 'static {
-    async fn is_revoked(&self, session_id: &str) -> bool;
+    async fn is_revoked(&self, session_id: &str) -> Result<bool, String>;
 }
 
 /// Allowed clock skew for `exp` / `nbf`.
@@ -251,10 +254,17 @@ impl TokenValidator {
     /// Validates `token` (without the `Bearer ` prefix) and returns its caller.
     pub async fn validate(&self, token: &str) -> Result<Principal, TokenError> {
         let claims = self.validate_claims(token).await?;
-        if let (Some(check), Some(sid)) = (&self.revocation, &claims.sid)
-            && check.is_revoked(sid).await
-        {
-            return Err(TokenError::Revoked);
+        if let (Some(check), Some(sid)) = (&self.revocation, &claims.sid) {
+            match check.is_revoked(sid).await {
+                Ok(false) => {}
+                Ok(true) => return Err(TokenError::Revoked),
+                Err(cause) if claims.act.is_some() => {
+                    return Err(TokenError::RevocationUnavailable(cause));
+                }
+                Err(cause) => {
+                    tracing::warn!(%cause, %sid, "revocation check failed; user token accepted");
+                }
+            }
         }
         Ok(Principal::from_claims(claims, token))
     }

@@ -369,8 +369,11 @@ struct Revoked;
 
 #[async_trait::async_trait]
 impl SessionRevocation for Revoked {
-    async fn is_revoked(&self, sid: &str) -> bool {
-        sid == "revoked-session"
+    async fn is_revoked(&self, sid: &str) -> Result<bool, String> {
+        match sid {
+            "unknowable-session" => Err("store down".to_owned()),
+            sid => Ok(sid == "revoked-session"),
+        }
     }
 }
 
@@ -394,6 +397,20 @@ async fn static_keys_and_the_revocation_hook() {
     let err = v.validate(&revoked).await.unwrap_err();
     assert_eq!(err, TokenError::Revoked);
     assert_eq!(code(err), ErrorCode::AuthTokenInvalid);
+    // The check cannot be made: a user token passes (it ends at exp), an
+    // act-as token of a support session is refused with 503.
+    let unknowable = claims().with_session("unknowable-session");
+    let user = signer.sign(&unknowable).unwrap();
+    assert!(v.validate(&user).await.is_ok());
+    let acting = signer
+        .sign(&unknowable.with_actor("support-admin"))
+        .unwrap();
+    let err = v.validate(&acting).await.unwrap_err();
+    assert!(
+        matches!(err, TokenError::RevocationUnavailable(_)),
+        "{err:?}"
+    );
+    assert_eq!(code(err), ErrorCode::ServiceUnavailable);
     // A static set is never refetched: an unknown kid simply fails.
     let other = TestKey::es256("other").sign(&claims());
     assert_eq!(

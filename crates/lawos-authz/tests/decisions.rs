@@ -107,13 +107,19 @@ async fn a_wall_beats_a_lawyers_firm_wide_reach_and_a_read_only_role_is_refused(
     let app = app().await;
     let firm = FirmId::new();
     let lawyer = member(&app, firm, "LAWYER").await;
+    let admin = member(&app, firm, "FIRM_ADMIN").await;
     let staff = member(&app, firm, "STAFF").await;
     let matter = Uuid::now_v7();
     let path = format!("/api/v1/probe/matters/{matter}");
     assert_eq!(status(&app, Method::GET, &path, &lawyer).await, 200);
     assert_eq!(status(&app, Method::PATCH, &path, &lawyer).await, 200);
-    // STAFF reads matters firm-wide but may not update them: visible, so 403.
-    let (code, body) = send(app.as_user(Method::PATCH, &path, &staff).json(&json!({}))).await;
+    // STAFF reaches only assigned matters: this one is hidden, so 404.
+    assert_eq!(status(&app, Method::GET, &path, &staff).await, 404);
+    assert_eq!(status(&app, Method::PATCH, &path, &staff).await, 404);
+    // The firm's administrator reads matters firm-wide but may not update
+    // them: visible, so 403.
+    assert_eq!(status(&app, Method::GET, &path, &admin).await, 200);
+    let (code, body) = send(app.as_user(Method::PATCH, &path, &admin).json(&json!({}))).await;
     assert_eq!(code, 403, "{body}");
     assert_eq!(body["error"]["code"], "PERMISSION_DENIED");
     assert_eq!(

@@ -7,8 +7,9 @@
 //! service tokens have none), on the pooled connection the process already
 //! keeps: a local round trip well under a millisecond, and a revocation
 //! takes effect on the very next request, in every process. Should Redis
-//! fail, the check lets the token through (logged): the rest of the
-//! platform treats Redis as optional, and the token still expires by `exp`.
+//! fail, the validator lets an ordinary user token through (logged; it still
+//! expires by `exp`) and refuses an act-as token of a support session (503):
+//! those are the sessions revocation exists for.
 
 use lawos_auth::SessionRevocation;
 use lawos_cache::Cache;
@@ -30,15 +31,13 @@ impl RedisRevocation {
 
 #[async_trait::async_trait]
 impl SessionRevocation for RedisRevocation {
-    async fn is_revoked(&self, session_id: &str) -> bool {
+    async fn is_revoked(&self, session_id: &str) -> Result<bool, String> {
         let name = format!("{REVOKED_SID_PREFIX}{session_id}");
-        match self.cache.get_json::<serde_json::Value>(&name).await {
-            Ok(mark) => mark.is_some(),
-            Err(e) => {
-                tracing::warn!(error = %e, sid = session_id, "revocation check failed; token accepted");
-                false
-            }
-        }
+        self.cache
+            .get_json::<serde_json::Value>(&name)
+            .await
+            .map(|mark| mark.is_some())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -55,15 +54,15 @@ mod tests {
         let cache =
             Cache::connect(&url, &format!("test:{}", uuid::Uuid::now_v7().simple())).unwrap();
         let check = RedisRevocation::new(cache.clone());
-        assert!(!check.is_revoked("s1").await);
+        assert_eq!(check.is_revoked("s1").await, Ok(false));
         cache
             .set_json("revoked-sid:s1", &true, Duration::from_secs(5))
             .await
             .unwrap();
-        assert!(check.is_revoked("s1").await);
-        assert!(!check.is_revoked("s2").await);
-        // Redis unreachable: accepted (and logged).
+        assert_eq!(check.is_revoked("s1").await, Ok(true));
+        assert_eq!(check.is_revoked("s2").await, Ok(false));
+        // Redis unreachable: the check says it could not be made.
         let down = RedisRevocation::new(Cache::connect("redis://127.0.0.1:1", "x").unwrap());
-        assert!(!down.is_revoked("s1").await);
+        assert!(down.is_revoked("s1").await.is_err());
     }
 }

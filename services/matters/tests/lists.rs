@@ -284,9 +284,36 @@ async fn assigned_reach_lists_only_assigned_matters_and_another_firm_sees_none()
     // An unassigned matter stays 404 for the paralegal.
     let hidden = format!("/api/v1/matters/{}", ids[3]);
     assert_eq!(status(&app, Method::GET, &hidden, &paralegal).await, 404);
-    // A partner attorney on nothing sees nothing; STAFF reads firm-wide (rbac: reach ALL).
+    // A partner attorney on nothing sees nothing; STAFF sees only what it is
+    // assigned to (reach ASSIGNED), here one matter.
     assert_eq!(list(&app, &partner, "").await["pagination"]["total"], 0);
-    assert_eq!(list(&app, &staff, "").await["pagination"]["total"], 4);
+    assert_eq!(list(&app, &staff, "").await["pagination"]["total"], 0);
+    send_ok(
+        app.as_user(
+            Method::POST,
+            &format!("/api/v1/matters/{}/members", ids[2]),
+            &lawyer,
+        )
+        .json(&json!({ "userId": staff.user_id, "role": "STAFF" })),
+        201,
+    )
+    .await;
+    let staff_sees = HashSet::from([ids[2]]);
+    let arrived = lawos_testkit::broker::eventually(std::time::Duration::from_secs(2), || async {
+        let page = list(&app, &staff, "").await;
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect::<HashSet<_>>()
+            == staff_sees
+    })
+    .await;
+    assert!(arrived, "STAFF lists exactly the matter it was added to");
+    assert_eq!(status(&app, Method::GET, &hidden, &staff).await, 404);
+    let staffs = format!("/api/v1/matters/{}", ids[2]);
+    assert_eq!(status(&app, Method::GET, &staffs, &staff).await, 200);
     // Firms never see each other's matters.
     let theirs = list(&app, &stranger, "").await;
     assert_eq!(

@@ -141,8 +141,10 @@ async fn roles_without_the_scope_are_refused() {
     let id = id_of(&create(&app, &lawyer, matter_body("Refusals")).await);
     let path = format!("/api/v1/matters/{id}");
 
-    // STAFF reads matters firm-wide but may not change them: visible, so 403.
-    assert_eq!(status(&app, Method::GET, &path, &staff).await, 200);
+    // STAFF sees only the matters it is assigned to: 404 before, then it reads
+    // but may not change it: visible, so 403.
+    assert_eq!(status(&app, Method::GET, &path, &staff).await, 404);
+    join(&app, &lawyer, id, &staff, "STAFF").await;
     let (code403, body) = send(
         app.as_user(Method::PATCH, &path, &staff)
             .json(&json!({ "title": "Mine now" })),

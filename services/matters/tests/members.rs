@@ -106,12 +106,13 @@ async fn member_input_is_validated_and_staff_may_not_change_the_team() {
     )
     .await;
     assert_eq!(fields(&body), ["userId", "role", "endsAt"]);
-    let (refused, body) = send(
+    // Off the matter, STAFF does not see it at all: 404.
+    let (hidden, _) = send(
         app.as_user(Method::POST, &members, &staff)
             .json(&json!({ "userId": staff.user_id, "role": "STAFF" })),
     )
     .await;
-    assert_eq!((refused, code(&body)), (403, "PERMISSION_DENIED"));
+    assert_eq!(hidden, 404);
     // A membership that ends gives access only until then.
     let ends = chrono::Utc::now() + chrono::Duration::days(30);
     let added = send_ok(
@@ -121,4 +122,14 @@ async fn member_input_is_validated_and_staff_may_not_change_the_team() {
     )
     .await;
     assert!(added["endsAt"].is_string());
+    let path = format!("/api/v1/matters/{id}");
+    let visible = time_until(&app, &path, &staff, 200, Duration::from_secs(5)).await;
+    assert!(visible.is_some(), "the STAFF member never saw the matter");
+    // On it, STAFF reads the team but may not change it: 403.
+    let (refused, body) = send(
+        app.as_user(Method::POST, &members, &staff)
+            .json(&json!({ "userId": lawyer.user_id, "role": "ASSOCIATE" })),
+    )
+    .await;
+    assert_eq!((refused, code(&body)), (403, "PERMISSION_DENIED"));
 }

@@ -40,7 +40,8 @@ async fn notes_are_added_read_changed_and_soft_deleted() {
     )
     .await;
     assert_eq!(fields(&body), ["body"]);
-    // STAFF reads but may not write.
+    // STAFF on the matter reads but may not write.
+    join(&app, &lawyer, id, &staff, "STAFF").await;
     let page = send_ok(app.as_user(Method::GET, &notes, &staff), 200).await;
     assert_eq!(page["pagination"]["total"], 2);
     assert_eq!(page["data"][0]["id"], second["id"], "newest first");

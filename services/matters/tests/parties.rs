@@ -65,6 +65,9 @@ async fn parties_are_added_listed_and_removed() {
     )
     .await;
     assert_eq!(fields(&body), ["contactId", "role"]);
+    // STAFF sees the parties of a matter once it is on it, and may not add any.
+    assert_eq!(status(&app, Method::GET, &parties, &staff).await, 404);
+    join(&app, &lawyer, id, &staff, "STAFF").await;
     let listed = send_ok(app.as_user(Method::GET, &parties, &staff), 200).await;
     assert_eq!(listed["pagination"]["total"], 2);
     // The matters a contact is a party to (what a conflict check asks).

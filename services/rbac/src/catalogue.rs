@@ -210,16 +210,22 @@ pub struct BuiltinRole {
     /// Why the role holds what it holds (Backstage §4.2.1 and its reading).
     pub reasoning: &'static str,
     pub reach: Reach,
-    /// Which catalogue scopes it holds (all with `reach`).
+    /// Which catalogue scopes it holds (with `reach`, unless `firm_wide` names them).
     pub holds: fn(&Permission) -> bool,
+    /// Held scopes that reach the whole firm whatever `reach` says.
+    pub firm_wide: &'static [&'static str],
 }
 
 impl BuiltinRole {
     pub fn scopes(&self) -> impl Iterator<Item = (&'static str, Reach)> + '_ {
-        PERMISSIONS
-            .iter()
-            .filter(|p| (self.holds)(p))
-            .map(|p| (p.scope, self.reach))
+        PERMISSIONS.iter().filter(|p| (self.holds)(p)).map(|p| {
+            let reach = if self.firm_wide.contains(&p.scope) {
+                Reach::All
+            } else {
+                self.reach
+            };
+            (p.scope, reach)
+        })
     }
 }
 
@@ -301,6 +307,18 @@ const STAFF_SCOPES: [&str; 25] = [
     "notifications:update",
 ];
 
+/// STAFF scopes that reach the whole firm: billing runs across every matter.
+const STAFF_FIRM_WIDE: [&str; 8] = [
+    "time-entries:create",
+    "time-entries:read",
+    "time-entries:update",
+    "time-entries:submit",
+    "time-entries:approve",
+    "invoices:read",
+    "invoices:create",
+    "invoices:update",
+];
+
 const PARTNER_ATTORNEY_SCOPES: [&str; 19] = [
     "matters:read",
     "matters:update",
@@ -332,6 +350,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     and every :read scope of the User API, firm-wide.",
         reach: Reach::All,
         holds: |p| p.admin || is_read(p),
+        firm_wide: &[],
     },
     BuiltinRole {
         code: "FIRM_ADMIN",
@@ -343,6 +362,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     who practises also holds LAWYER.",
         reach: Reach::All,
         holds: |p| in_list(p, &FIRM_ADMINISTRATION) || (!p.admin && is_read(p)),
+        firm_wide: &[],
     },
     BuiltinRole {
         code: "LAWYER",
@@ -353,6 +373,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     to the billing roles.",
         reach: Reach::All,
         holds: |p| !p.admin && !in_list(p, &BILLING_MANAGEMENT),
+        firm_wide: &[],
     },
     BuiltinRole {
         code: "PARALEGAL",
@@ -364,6 +385,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     paralegal does not see every matter by default.",
         reach: Reach::Assigned,
         holds: |p| in_list(p, &PARALEGAL_SCOPES),
+        firm_wide: &[],
     },
     BuiltinRole {
         code: "STAFF",
@@ -371,10 +393,14 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
         reasoning: "Backstage §4.2.1: limited access (billing, records); §1.1: time tracking, \
                     billing support, appointment scheduling, notifications. All billing scopes \
                     including billing management; matters, clients read-only; documents \
-                    (records) without delete; scheduling. Reach ALL: billing spans every matter \
-                    of the firm.",
-        reach: Reach::All,
+                    (records) without delete; scheduling. Reach ASSIGNED, like a paralegal: \
+                    staff see the matters they are members of or granted (and those matters' \
+                    clients, documents, tasks, appointments, messages), so privileged matter \
+                    content is need-to-know. Time entries and invoices reach the whole firm \
+                    (STAFF_FIRM_WIDE): billing runs across every matter.",
+        reach: Reach::Assigned,
         holds: |p| in_list(p, &STAFF_SCOPES),
+        firm_wide: &STAFF_FIRM_WIDE,
     },
     BuiltinRole {
         code: "PARTNER_ATTORNEY",
@@ -386,6 +412,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     beyond reading, no administration.",
         reach: Reach::Assigned,
         holds: |p| in_list(p, &PARTNER_ATTORNEY_SCOPES),
+        firm_wide: &[],
     },
     BuiltinRole {
         code: "CLIENT",
@@ -395,6 +422,7 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     resource.",
         reach: Reach::Assigned,
         holds: |_| false,
+        firm_wide: &[],
     },
 ];
 
@@ -581,10 +609,25 @@ mod tests {
             &FIRM_ADMINISTRATION[..],
             &PARALEGAL_SCOPES[..],
             &STAFF_SCOPES[..],
+            &STAFF_FIRM_WIDE[..],
             &PARTNER_ATTORNEY_SCOPES[..],
         ] {
             for scope in list {
                 assert!(permission(scope).is_some(), "{scope} not in the catalogue");
+            }
+        }
+    }
+
+    #[test]
+    fn firm_wide_scopes_are_held() {
+        for role in BUILTIN_ROLES {
+            for scope in role.firm_wide {
+                let p = permission(scope).unwrap();
+                assert!(
+                    (role.holds)(p),
+                    "{} lists {scope} firm-wide but does not hold it",
+                    role.code
+                );
             }
         }
     }

@@ -17,8 +17,8 @@ use serde_json::Value;
 /// A = ALL, S = ASSIGNED, - = not held. Backstage §4.2.1: SYSTEM_ADMIN admin
 /// full + user read-only; LAWYER user full (billing management is the billing
 /// role's); PARALEGAL limited, no billing, assigned matters; STAFF billing and
-/// records; PARTNER_ATTORNEY assigned matters only; CLIENT nothing yet;
-/// FIRM_ADMIN: the firm-level admin scopes + user read-only.
+/// records, assigned matters (time entries and invoices firm-wide);
+/// PARTNER_ATTORNEY assigned matters only; CLIENT nothing yet; FIRM_ADMIN: the firm-level admin scopes + user read-only.
 const EXPECTED: &str = "
 scope                  SYSTEM_ADMIN FIRM_ADMIN LAWYER PARALEGAL STAFF PARTNER_ATTORNEY CLIENT
 firms:create           A - - - - - -
@@ -35,16 +35,16 @@ support-access:create  A - - - - - -
 support-access:read    A - - - - - -
 support-access:revoke  A - - - - - -
 matters:create         - - A - - - -
-matters:read           A A A S A S -
+matters:read           A A A S S S -
 matters:update         - - A S - S -
 matters:delete         - - A - - - -
 clients:create         - - A - - - -
-clients:read           A A A S A S -
+clients:read           A A A S S S -
 clients:update         - - A - - - -
 clients:delete         - - A - - - -
-documents:create       - - A S A S -
-documents:read         A A A S A S -
-documents:update       - - A S A S -
+documents:create       - - A S S S -
+documents:read         A A A S S S -
+documents:update       - - A S S S -
 documents:delete       - - A - - - -
 time-entries:create    - - A - A S -
 time-entries:read      A A A - A S -
@@ -55,25 +55,25 @@ invoices:read          A A A - A - -
 invoices:create        - - - - A - -
 invoices:update        - - - - A - -
 tasks:create           - - A S - - -
-tasks:read             A A A S A S -
+tasks:read             A A A S S S -
 tasks:update           - - A S - S -
 tasks:delete           - - A - - - -
-appointments:create    - - A S A - -
-appointments:read      A A A S A S -
-appointments:update    - - A S A - -
-appointments:delete    - - A S A - -
+appointments:create    - - A S S - -
+appointments:read      A A A S S S -
+appointments:update    - - A S S - -
+appointments:delete    - - A S S - -
 channels:create        - - A S - - -
-channels:read          A A A S A S -
+channels:read          A A A S S S -
 channels:update        - - A - - - -
-messages:create        - - A S A S -
-messages:read          A A A S A S -
+messages:create        - - A S S S -
+messages:read          A A A S S S -
 messages:delete        - - A - - - -
-comments:create        - - A S A S -
-comments:read          A A A S A S -
+comments:create        - - A S S S -
+comments:read          A A A S S S -
 comments:update        - - A S - - -
 comments:delete        - - A - - - -
-notifications:read     A A A S A S -
-notifications:update   - - A S A - -
+notifications:read     A A A S S S -
+notifications:update   - - A S S - -
 audit:read             A A A - - - -
 ";
 

@@ -182,6 +182,20 @@ pub async fn time_until(
     None
 }
 
+/// `lead` adds `user` to matter `id` as `role`; answers once `user` can read
+/// the matter (the membership has reached rbac's projection and come back).
+pub async fn join(app: &TestApp, lead: &TestUser, id: Uuid, user: &TestUser, role: &str) {
+    send_ok(
+        app.as_user(Method::POST, &format!("/api/v1/matters/{id}/members"), lead)
+            .json(&json!({ "userId": user.user_id, "role": role })),
+        201,
+    )
+    .await;
+    let path = format!("/api/v1/matters/{id}");
+    let visible = time_until(app, &path, user, 200, Duration::from_secs(5)).await;
+    assert!(visible.is_some(), "{role} member never saw matter {id}");
+}
+
 #[derive(diesel::QueryableByName, Debug)]
 pub struct OutboxRow {
     #[diesel(sql_type = Text)]

@@ -1,0 +1,1 @@
+UPDATE builtin_role_permissions SET reach = 'ALL' WHERE role = 'STAFF';
