@@ -56,6 +56,7 @@ run:
 
 test:
 	@$(INFRA) $(TEST_INFRA_ARGS)
+	@bash scripts/test-tools.sh
 	@# nextest does not run doc tests: run them first, so that nextest's summary
 	@# is the run's closing line.
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \

@@ -10,6 +10,14 @@
 //! | `LAWOS_ADMIN_EMAIL` | `admin@lawos.local` | the system administrator created on an empty database |
 //! | `LAWOS_ADMIN_PASSWORD` | `lawos-admin-dev` (warned about) | their password |
 //! | `LAWOS_AUTH_CREDENTIAL_EXPIRY_INTERVAL_SECS` | 86400 (daily) | how often the job announcing lawyer credentials expiring within 30 days runs |
+//! | `LAWOS_LOGTO_ENDPOINT` | unset (bridge off) | base URL of the Logto tenant (`https://<tenant>.logto.app`); with the two below it turns the Logto bridge on |
+//! | `LAWOS_LOGTO_M2M_CLIENT_ID` | unset | client id of the Logto machine-to-machine application allowed to call the Management API |
+//! | `LAWOS_LOGTO_M2M_CLIENT_SECRET` | unset | its secret |
+//! | `LAWOS_LOGTO_MANAGEMENT_RESOURCE` | `https://default.logto.app/api` | the Management API's resource indicator (`https://<tenant>.logto.app/api` on Logto Cloud) |
+//! | `LAWOS_LOGTO_TIMEOUT_SECS` | 10 | timeout of each Management API call |
+//!
+//! The SSO identity providers (`LAWOS_SSO_PROVIDERS`, `LAWOS_SSO_<NAME>_*`) are
+//! described in `crate::sso::config`.
 //!
 //! The issuer (`iss`) and audience are the platform's `LAWOS_JWT_ISSUER` and
 //! `LAWOS_JWT_AUDIENCE`.
@@ -44,6 +52,8 @@ pub struct AuthConfig {
     pub admin_defaults: bool,
     /// Interval of the credential expiry job.
     pub credential_expiry_interval: Duration,
+    /// The external OpenID Connect providers users sign in with.
+    pub sso: crate::sso::Registry,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -54,6 +64,7 @@ impl std::fmt::Debug for AuthConfig {
             .field("access_ttl", &self.access_ttl)
             .field("refresh_ttl", &self.refresh_ttl)
             .field("admin_email", &self.admin_email)
+            .field("sso", &self.sso)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +153,10 @@ impl AuthConfig {
             ));
         }
         let credential_expiry_interval = credential_expiry_interval()?;
+        let sso = crate::sso::Registry::new(crate::sso::config::providers(|name| {
+            std::env::var(name).ok()
+        })?)
+        .map_err(|e| invalid("LAWOS_SSO_PROVIDERS", "<providers>", &e))?;
         let admin_defaults = std::env::var("LAWOS_ADMIN_EMAIL").is_err()
             || std::env::var("LAWOS_ADMIN_PASSWORD").is_err();
         Ok(Self {
@@ -153,6 +168,81 @@ impl AuthConfig {
             admin_password,
             admin_defaults,
             credential_expiry_interval,
+            sso,
         })
     }
+}
+
+/// The Logto Management API settings (the Logto bridge).
+#[derive(Clone)]
+pub struct LogtoSettings {
+    /// Base URL of the Logto tenant, without a trailing slash.
+    pub endpoint: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The Management API resource indicator asked for in the token request.
+    pub resource: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for LogtoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogtoSettings")
+            .field("endpoint", &self.endpoint)
+            .field("client_id", &self.client_id)
+            .field("resource", &self.resource)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const DEFAULT_LOGTO_RESOURCE: &str = "https://default.logto.app/api";
+
+/// The Logto bridge settings: `None` when `LAWOS_LOGTO_ENDPOINT`,
+/// `LAWOS_LOGTO_M2M_CLIENT_ID` and `LAWOS_LOGTO_M2M_CLIENT_SECRET` are all
+/// unset; an error naming the first missing or bad one otherwise.
+pub fn logto_settings() -> Result<Option<LogtoSettings>, ConfigError> {
+    let endpoint = var_or("LAWOS_LOGTO_ENDPOINT", "").trim().to_owned();
+    let client_id = var_or("LAWOS_LOGTO_M2M_CLIENT_ID", "").trim().to_owned();
+    let client_secret = var_or("LAWOS_LOGTO_M2M_CLIENT_SECRET", "");
+    if endpoint.is_empty() && client_id.is_empty() && client_secret.is_empty() {
+        return Ok(None);
+    }
+    for (name, value) in [
+        ("LAWOS_LOGTO_ENDPOINT", &endpoint),
+        ("LAWOS_LOGTO_M2M_CLIENT_ID", &client_id),
+        ("LAWOS_LOGTO_M2M_CLIENT_SECRET", &client_secret),
+    ] {
+        if value.is_empty() {
+            return Err(invalid(
+                name,
+                "",
+                "the Logto bridge needs LAWOS_LOGTO_ENDPOINT, LAWOS_LOGTO_M2M_CLIENT_ID and \
+                 LAWOS_LOGTO_M2M_CLIENT_SECRET together",
+            ));
+        }
+    }
+    match url::Url::parse(&endpoint) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        _ => {
+            return Err(invalid(
+                "LAWOS_LOGTO_ENDPOINT",
+                &endpoint,
+                "not an http(s) URL",
+            ));
+        }
+    }
+    let resource = var_or("LAWOS_LOGTO_MANAGEMENT_RESOURCE", DEFAULT_LOGTO_RESOURCE)
+        .trim()
+        .to_owned();
+    let timeout = Duration::from_secs(parse_or("LAWOS_LOGTO_TIMEOUT_SECS", 10u64)?);
+    if timeout.is_zero() {
+        return Err(invalid("LAWOS_LOGTO_TIMEOUT_SECS", "0", "must be positive"));
+    }
+    Ok(Some(LogtoSettings {
+        endpoint: endpoint.trim_end_matches('/').to_owned(),
+        client_id,
+        client_secret,
+        resource,
+        timeout,
+    }))
 }

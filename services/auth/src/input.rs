@@ -1,8 +1,10 @@
 //! Request bodies, validated field by field so a client learns every problem at once.
 
 pub mod credential;
+pub mod logto;
 pub mod provision;
 pub mod queries;
+pub mod sso;
 pub mod support;
 pub mod user_patch;
 

@@ -23,6 +23,7 @@ pub mod expiry_job;
 pub mod handlers;
 pub mod input;
 pub mod keys;
+pub mod logto;
 pub mod model;
 pub mod oauth;
 pub mod provisioning;
@@ -30,6 +31,7 @@ pub mod rbac;
 pub mod roles;
 pub mod routes;
 pub mod schema;
+pub mod sso;
 pub mod state;
 pub mod storage;
 pub mod support;
@@ -87,18 +89,21 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         env.service_tokens.clone(),
     ));
     let locks = actix_web::web::Data::new(support::locks::Locks::new(env.cache.clone()));
+    let logto = actix_web::web::Data::new(logto::Bridge::from_env_or_exit());
     env.mount(
         move |cfg| {
             cfg.app_data(state.clone());
             cfg.app_data(rbac.clone());
             cfg.app_data(locks.clone());
+            cfg.app_data(logto.clone());
             configure(cfg);
         },
         routes::openapi(),
     )
 }
 
-/// Background work: the credential expiry job and the support access log drain.
+/// Background work: the credential expiry job, the support access log drain and
+/// the Logto bridge's `firm.created` consumer.
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
     let mut workers = Vec::new();
     match config::credential_expiry_interval() {
@@ -109,6 +114,10 @@ pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
         Some(cache) => workers.push(support::access_log::worker(env.db.clone(), cache.clone())),
         None => tracing::warn!("no Redis: support access is logged, not recorded in the table"),
     }
+    workers.push(logto::firm_created::worker(
+        env,
+        logto::Bridge::from_env_or_exit(),
+    ));
     workers
 }
 

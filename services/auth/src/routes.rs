@@ -91,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource(paths("locks/{lock_id}")).route(web::delete().to(support_locks::release)),
     );
+    logto_routes(cfg);
+    sso_routes(cfg);
 }
 
 /// A support-access path, with and without the trailing slash.
@@ -100,7 +102,7 @@ fn paths(rest: &str) -> [String; 2] {
 }
 
 pub fn openapi() -> serde_json::Value {
-    OpenApi::new("LawOS auth")
+    sso_openapi(logto_openapi(OpenApi::new("LawOS auth")))
         .op(
             "get",
             "/.well-known/openid-configuration",
@@ -339,4 +341,203 @@ pub fn openapi() -> serde_json::Value {
             &[(204, "Released"), (403, "Not the owner"), (404, "Unknown or expired")],
         )
         .into_value()
+}
+
+/// The Logto bridge's routes (Backstage §2.2.3), with and without the trailing slash.
+fn logto_routes(cfg: &mut web::ServiceConfig) {
+    use crate::handlers::logto;
+    let both = |path: &str| {
+        [
+            format!("/api/v1/auth/{path}"),
+            format!("/api/v1/auth/{path}/"),
+        ]
+    };
+    cfg.service(web::resource(both("logto/orgs")).route(web::get().to(logto::orgs)))
+        .service(web::resource(both("logto/roles")).route(web::get().to(logto::roles)))
+        .service(
+            web::resource(both("firms/{firm_id}/logto/sync")).route(web::post().to(logto::sync)),
+        )
+        .service(
+            web::resource(both("firms/{firm_id}/logto/members"))
+                .route(web::get().to(logto::list_members))
+                .route(web::post().to(logto::add_member)),
+        )
+        .service(
+            web::resource(both("firms/{firm_id}/logto/members/{member_id}"))
+                .route(web::get().to(logto::get_member))
+                .route(web::delete().to(logto::remove_member)),
+        )
+        .service(
+            web::resource(both("firms/{firm_id}/logto/members/{member_id}/roles"))
+                .route(web::put().to(logto::replace_roles)),
+        );
+}
+
+fn logto_openapi(api: OpenApi) -> OpenApi {
+    const NOT_CONFIGURED: (u16, &str) = (503, "The Logto bridge is not configured");
+    const LOGTO_FAILED: (u16, &str) = (
+        502,
+        "LOGTO_SYNC_FAILED: Logto failed; a FAILED sync-log row was written, nothing else changed",
+    );
+    api.op(
+        "get",
+        "/api/v1/auth/logto/orgs",
+        "Logto organizations linked to firms (users:read: every one; FIRM_ADMIN: their firm's)",
+        None,
+        &[
+            (200, "A page of organizations"),
+            (403, "Not an administrator"),
+        ],
+    )
+    .op(
+        "get",
+        "/api/v1/auth/logto/roles",
+        "Logto's organization roles, read from the Management API (users:read or FIRM_ADMIN)",
+        None,
+        &[
+            (200, "{data: [{id, name, description}]}"),
+            (403, "Not an administrator"),
+            LOGTO_FAILED,
+            NOT_CONFIGURED,
+        ],
+    )
+    .op(
+        "post",
+        "/api/v1/auth/firms/{firmId}/logto/sync",
+        "Pull the firm's organization and members (with their org roles) from Logto into the \
+         cache and the user mirror (users:update or the firm's FIRM_ADMIN)",
+        None,
+        &[
+            (200, "What changed: members, added, updated, removed"),
+            (403, "Not an administrator"),
+            (404, "Another firm"),
+            (409, "No Logto organization linked to the firm"),
+            LOGTO_FAILED,
+            NOT_CONFIGURED,
+        ],
+    )
+    .op(
+        "get",
+        "/api/v1/auth/firms/{firmId}/logto/members",
+        "The firm's cached organization members and open invitations (cursor list)",
+        None,
+        &[
+            (200, "A page of members"),
+            (403, "Not an administrator"),
+            (404, "Another firm"),
+        ],
+    )
+    .op(
+        "post",
+        "/api/v1/auth/firms/{firmId}/logto/members",
+        "Add a Logto user to the firm's organization (email or logtoUserId, roleIds), or invite \
+         the e-mail when Logto has no such user (or invite: true) (users:create or FIRM_ADMIN)",
+        None,
+        &[
+            (201, "The member: ACTIVE (added) or INVITED"),
+            (403, "Not an administrator"),
+            (404, "Another firm"),
+            (
+                409,
+                "Already a member or invited; or no organization linked",
+            ),
+            (
+                422,
+                "Invalid fields (each named; unknown roleIds[i] or logtoUserId)",
+            ),
+            LOGTO_FAILED,
+            NOT_CONFIGURED,
+        ],
+    )
+    .op(
+        "get",
+        "/api/v1/auth/firms/{firmId}/logto/members/{memberId}",
+        "One cached member",
+        None,
+        &[
+            (200, "The member"),
+            (403, "Not an administrator"),
+            (404, "Unknown, or another firm"),
+        ],
+    )
+    .op(
+        "delete",
+        "/api/v1/auth/firms/{firmId}/logto/members/{memberId}",
+        "Remove the member from the Logto organization (or withdraw the invitation)",
+        None,
+        &[
+            (204, "Removed"),
+            (403, "Not an administrator"),
+            (404, "Unknown, or another firm"),
+            LOGTO_FAILED,
+            NOT_CONFIGURED,
+        ],
+    )
+    .op(
+        "put",
+        "/api/v1/auth/firms/{firmId}/logto/members/{memberId}/roles",
+        "Replace the member's organization roles (roleIds, may be empty)",
+        None,
+        &[
+            (200, "The member with the new roles"),
+            (403, "Not an administrator"),
+            (404, "Unknown, or another firm"),
+            (409, "An invitation not accepted yet"),
+            (422, "Invalid or unknown roleIds"),
+            LOGTO_FAILED,
+            NOT_CONFIGURED,
+        ],
+    )
+}
+
+/// SSO through external OpenID Connect providers (`crate::sso`).
+fn sso_routes(cfg: &mut web::ServiceConfig) {
+    use crate::handlers::sso;
+    let both = |step: &str| {
+        let path = format!("/api/v1/auth/sso/{{provider}}/{step}");
+        [path.clone(), format!("{path}/")]
+    };
+    cfg.service(web::resource(both("login")).route(web::get().to(sso::login)))
+        .service(web::resource(both("callback")).route(web::get().to(sso::callback)));
+}
+
+fn sso_openapi(api: OpenApi) -> OpenApi {
+    api.op(
+        "get",
+        "/api/v1/auth/sso/{provider}/login",
+        "Start a login at an external OpenID Connect provider: 302 to its authorization \
+         endpoint (code flow, PKCE S256, state and nonce valid 10 minutes, once); ?firm_id= \
+         picks the firm for users of several firms",
+        None,
+        &[
+            (302, "Redirect to the provider"),
+            (404, "Unknown provider"),
+            (422, "firm_id is not a uuid"),
+            (502, "SSO_PROVIDER_UNAVAILABLE"),
+            (503, "Redis unavailable"),
+        ],
+    )
+    .op(
+        "get",
+        "/api/v1/auth/sso/{provider}/callback",
+        "Finish a login: redeems the code, verifies the ID token, links or syncs the user \
+         (provisioned users only; linked on first login by verified e-mail) and answers the \
+         platform's tokens as JSON {accessToken, refreshToken, tokenType, expiresIn, scope, user, \
+         firmId, provider}. POST /oauth/token with the token-exchange grant and subject_token_type \
+         urn:ietf:params:oauth:token-type:id_token (or jwt) swaps a configured provider's ID token \
+         for platform tokens the same way",
+        None,
+        &[
+            (200, "Platform tokens"),
+            (
+                400,
+                "SSO_STATE_INVALID (unknown, expired or reused state), SSO_PROVIDER_ERROR \
+                 (error=access_denied, …), SSO_CODE_REJECTED, SSO_ID_TOKEN_INVALID (signature, \
+                 issuer, audience, nonce, expiry), SSO_FIRM_REQUIRED",
+            ),
+            (403, "SSO_USER_NOT_PROVISIONED"),
+            (404, "Unknown provider"),
+            (502, "SSO_PROVIDER_UNAVAILABLE"),
+        ],
+    )
 }

@@ -154,3 +154,51 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_sessions,
     support_access_log,
 );
+
+diesel::table! {
+    auth.logto_organizations (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        logto_org_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_in_logto -> Bool,
+        synced_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auth.logto_org_memberships (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        organization_id -> Uuid,
+        logto_user_id -> Nullable<Text>,
+        user_id -> Nullable<Uuid>,
+        email -> Nullable<Text>,
+        name -> Nullable<Text>,
+        roles -> Jsonb,
+        status -> Text,
+        invitation_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auth.logto_sync_log (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        direction -> Text,
+        operation -> Text,
+        status -> Text,
+        logto_org_id -> Nullable<Text>,
+        target -> Nullable<Text>,
+        error -> Nullable<Text>,
+        details -> Jsonb,
+        actor_id -> Nullable<Uuid>,
+        started_at -> Timestamptz,
+        finished_at -> Timestamptz,
+    }
+}

@@ -1,6 +1,7 @@
 //! `POST /oauth/token` (RFC 6749): the `password`, `client_credentials` and
-//! `refresh_token` grants, token exchange for support access (RFC 8693, in
-//! `crate::support::exchange`), and `POST /oauth/revoke` (RFC 7009).
+//! `refresh_token` grants, token exchange (RFC 8693) for support access (in
+//! `crate::support::exchange`) and for external identity providers' tokens (in
+//! `crate::sso::exchange`), and `POST /oauth/revoke` (RFC 7009).
 //!
 //! Clients authenticate with `client_id` / `client_secret` in the body
 //! (`client_secret_post`). Password-grant clients are public first-party apps:
@@ -42,8 +43,14 @@ pub async fn token(
         "password" => password(&state, &params).await,
         "refresh_token" => refresh(&state, &params).await,
         "client_credentials" => client_credentials(&state, req.headers(), &params).await,
+        // RFC 8693: an external identity provider's token (by its type or
+        // issuer) is swapped for a platform session; any other is support access.
         crate::support::exchange::GRANT_TYPE => {
-            crate::support::exchange::exchange(&state, &params).await
+            if crate::sso::exchange::is_external(&state, &params) {
+                crate::sso::exchange::exchange(&state, &params).await
+            } else {
+                crate::support::exchange::exchange(&state, &params).await
+            }
         }
         other => Err(OAuthError::unsupported_grant_type(other).into()),
     }
@@ -172,37 +179,64 @@ async fn password(state: &AuthState, params: &HashMap<String, String>) -> Result
     })
     .await?;
     let profile = choose_firm(profiles, asked_firm)?;
-    let roles = roles::roles(
-        user.platform_role.as_deref(),
-        profile.as_ref().map(|p| p.role.as_str()),
-    );
-    let scopes = roles::narrow(
-        params.get("scope").map(String::as_str),
-        &roles::scopes_for(&roles),
-    )
-    .ok_or_else(OAuthError::invalid_scope)?;
-    let sid = Uuid::now_v7();
-    let (refresh, refresh_row) = new_refresh_token(state, sid)?;
-    let session = Session {
-        id: sid,
-        user_id: user.id,
-        firm_id: profile.as_ref().map(|p| p.firm_id),
-        client_id: client_id.clone(),
-        scope: scopes.join(" "),
-        created_at: Utc::now(),
-        revoked_at: None,
-        revoked_reason: None,
-    };
-    let access = user_access_token(
+    let issued = start_session(
         state,
         &signer,
         &user,
         profile.as_ref(),
         &client_id,
-        sid,
-        &scopes,
-    )?;
-    let firm_ctx = profile.as_ref().map_or(ctx.clone(), |p| {
+        params.get("scope").map(String::as_str),
+    )
+    .await?;
+    tracing::info!(user_id = %user.id, sid = %issued.session_id, "password login");
+    Ok(token_response(
+        &issued.access,
+        state.config.access_ttl.as_secs(),
+        Some(&issued.refresh),
+        &issued.scopes,
+    ))
+}
+
+/// The tokens of a new session: an access token and its first refresh token.
+pub(crate) struct Issued {
+    pub access: String,
+    pub refresh: String,
+    pub scopes: Vec<String>,
+    pub session_id: Uuid,
+}
+
+/// Starts a session of `user` in `profile`'s firm (none: a platform session)
+/// for `client_id`, with the role's scopes narrowed to `requested_scope`:
+/// the session and its refresh token are stored, the access token signed.
+/// Every user login (password, SSO, external token exchange) ends here.
+pub(crate) async fn start_session(
+    state: &AuthState,
+    signer: &Es256Signer,
+    user: &User,
+    profile: Option<&Profile>,
+    client_id: &str,
+    requested_scope: Option<&str>,
+) -> Result<Issued> {
+    let roles = roles::roles(
+        user.platform_role.as_deref(),
+        profile.map(|p| p.role.as_str()),
+    );
+    let scopes = roles::narrow(requested_scope, &roles::scopes_for(&roles))
+        .ok_or_else(OAuthError::invalid_scope)?;
+    let sid = Uuid::now_v7();
+    let (refresh, refresh_row) = new_refresh_token(state, sid)?;
+    let session = Session {
+        id: sid,
+        user_id: user.id,
+        firm_id: profile.map(|p| p.firm_id),
+        client_id: client_id.to_owned(),
+        scope: scopes.join(" "),
+        created_at: Utc::now(),
+        revoked_at: None,
+        revoked_reason: None,
+    };
+    let access = user_access_token(state, signer, user, profile, client_id, sid, &scopes)?;
+    let firm_ctx = profile.map_or(TenantCtx::platform(None), |p| {
         TenantCtx::firm(FirmId(p.firm_id), Some(UserId(user.id)))
     });
     with_tenant(&state.db, &firm_ctx, |conn| {
@@ -213,13 +247,12 @@ async fn password(state: &AuthState, params: &HashMap<String, String>) -> Result
         .scope_boxed()
     })
     .await?;
-    tracing::info!(user_id = %user.id, %sid, "password login");
-    Ok(token_response(
-        &access,
-        state.config.access_ttl.as_secs(),
-        Some(&refresh),
-        &scopes,
-    ))
+    Ok(Issued {
+        access,
+        refresh,
+        scopes,
+        session_id: sid,
+    })
 }
 
 /// What a refresh attempt came to, decided inside one transaction.

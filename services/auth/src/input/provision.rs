@@ -1,8 +1,9 @@
 //! `POST /api/v1/auth/firms/{firmId}/users` (Backstage §2.2.2): `email`,
 //! `fullName`, `role`, `invite`, `logtoOrgId`, `credentials`, plus `password`
-//! for the local identity provider, the only one provisioning supports so far:
-//! Logto identities and invitations belong to the Logto bridge, so `invite: true`
-//! and `logtoOrgId` are refused by name until it exists.
+//! for the local identity provider, the only one provisioning creates: Logto
+//! identities and invitations go through the Logto bridge
+//! (`POST /api/v1/auth/firms/{firmId}/logto/members`), so `invite: true` and
+//! `logtoOrgId` are refused here by name, pointing there.
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
@@ -59,14 +60,14 @@ impl ProvisionUser {
             errors.add(
                 "invite",
                 ErrorCode::InvalidFieldFormat,
-                "invitations are sent through Logto, which is not connected; provision with a password",
+                "provisioning creates local identities; invite through POST /api/v1/auth/firms/{firmId}/logto/members",
             );
         }
         if self.logto_org_id.is_some() {
             errors.add(
                 "logtoOrgId",
                 ErrorCode::InvalidFieldFormat,
-                "Logto identities are provisioned by the Logto bridge, which is not connected",
+                "Logto identities are added through POST /api/v1/auth/firms/{firmId}/logto/members",
             );
         }
         match self.password.as_deref() {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# scripts/test-tools.sh
+#
+# Installs the tools the tests run besides the workspace's own code: the
+# OpenID Connect provider (the npm package oidc-provider, exact version in
+# services/auth/tests/oidc/package-lock.json) that the auth service's SSO tests
+# start. Idempotent and offline-safe: nothing is fetched while the installed
+# tree matches the lock file. Without node/npm it only warns; the SSO tests
+# then fail, saying what to install.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="$root/services/auth/tests/oidc"
+lock="$dir/package-lock.json"
+stamp="$dir/node_modules/.lawos-lock.sha256"
+
+has_node() { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }
+
+# Root on Debian/Ubuntu, installing allowed (as scripts/infra.sh): Debian's nodejs + npm.
+if ! has_node && [[ "${LAWOS_INFRA_INSTALL:-}" != never ]] && [[ "$(id -u)" == 0 ]] \
+  && [[ -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "+ apt-get install -y nodejs npm"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >&2 || true
+fi
+
+if ! has_node; then
+  echo "test-tools: node and npm are not installed: the SSO tests of the auth service will fail" >&2
+  echo "test-tools: install Node.js 20 or newer with npm (Debian/Ubuntu: apt-get install nodejs npm)" >&2
+  exit 0
+fi
+
+want="$(sha256sum "$lock" | cut -d' ' -f1)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -d "$dir/node_modules/oidc-provider" ]]; then
+  exit 0
+fi
+
+echo "+ npm ci --prefix services/auth/tests/oidc"
+npm ci --prefix "$dir" --no-audit --no-fund --prefer-offline --loglevel=error
+echo "$want" >"$stamp"
