@@ -6,7 +6,7 @@ use lawos_http::OpenApi;
 
 use crate::handlers::{
     client_contacts, client_update, clients, conflict_check, contact_state, contact_update,
-    contacts, duplicates, merge,
+    contacts, duplicates, intake, merge,
 };
 
 fn both(path: &str) -> [String; 2] {
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource(both("/conflict-check")).route(web::post().to(conflict_check::check)),
             )
             .service(web::resource(both("/duplicates")).route(web::get().to(duplicates::list)))
+            .service(web::resource(both("/intake")).route(web::post().to(intake::find_or_create)))
             .service(
                 web::resource(both("/clients"))
                     .route(web::get().to(clients::list))
@@ -91,6 +92,7 @@ pub fn openapi() -> serde_json::Value {
         .op("delete", &format!("{base}/clients/{{id}}/contacts/{{contactId}}"), "Unlink a contact", Some("clients:update"), &[(204, "Unlinked"), DENIED, MISSING])
         .op("get", &format!("{base}/duplicates"), "Open duplicate candidate pairs with score and reasons (cursor)", Some("clients:read"), &[(200, "A page of pairs"), DENIED])
         .op("post", &format!("{base}/{{id}}/merge"), "Merge the contact named in the body into this one (links move, the other is soft-deleted)", Some("clients:update + clients:delete"), &[(200, "Merged"), DENIED, MISSING, INVALID])
+        .op("post", &format!("{base}/intake"), "Service-only: find a live contact by e-mail, else phone, or create the person (lead intake; atomic per channel)", None, &[(200, "Found (created: false)"), (201, "Created (created: true)"), (403, "Not a service"), INVALID])
         .op("post", &format!("{base}/conflict-check"), "Conflict check: contacts and clients matching names, e-mails, phones or a company, each with the rules that matched", Some("clients:read"), &[(200, "The findings"), DENIED, INVALID])
         .into_value()
 }

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod events;
 pub mod handlers;
 pub mod input;
+pub mod leads;
 pub mod list;
 pub mod model;
 pub mod routes;
@@ -43,8 +44,23 @@ pub fn schema() -> ServiceSchema {
     }
 }
 
+/// The lead-intake settings; a bad one stops the service at start, naming it.
+fn leads_config() -> leads::LeadsConfig {
+    match leads::LeadsConfig::from_env() {
+        Ok(config) => config,
+        Err(e) => panic!("matters: {e}"),
+    }
+}
+
 /// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
+    mount_with(env, leads::LeadsState::shared(env, leads_config()))
+}
+
+/// [`mount`] with the given lead-intake state (settings not from the environment).
+pub fn mount_with(env: &ServiceEnv, leads: std::sync::Arc<leads::LeadsState>) -> Mount {
+    let leads = actix_web::web::Data::from(leads);
+    let resolver = actix_web::web::Data::new(env.resolver.clone());
     let state = actix_web::web::Data::new(state::MattersState {
         db: env.db.clone(),
         authz: Authz::for_service(env),
@@ -57,15 +73,21 @@ pub fn mount(env: &ServiceEnv) -> Mount {
     env.mount(
         move |cfg| {
             cfg.app_data(state.clone());
+            cfg.app_data(leads.clone());
+            cfg.app_data(resolver.clone());
             configure(cfg);
         },
         routes::openapi(),
     )
 }
 
-/// Background work: the authorization cache's `permission.changed` subscription.
+/// Background work: the authorization cache's `permission.changed` subscription
+/// and the Meta delivery worker.
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
-    vec![Authz::for_service(env).worker(env)]
+    vec![
+        Authz::for_service(env).worker(env),
+        leads::worker::worker(leads::LeadsState::shared(env, leads_config())),
+    ]
 }
 
 /// How the runtime starts this service.

@@ -118,6 +118,30 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
+impl ListFilter {
+    /// Whether nothing but the stage narrows the list (sort and cursor aside).
+    pub fn narrows_only_by_stage(&self) -> bool {
+        self.client_id.is_none()
+            && self.contact_id.is_none()
+            && self.member.is_none()
+            && self.practice_area.is_none()
+            && self.q.is_none()
+            && self.updated_since.is_none()
+    }
+
+    /// The stages the list shows: those asked for, else every one but ARCHIVED.
+    pub fn listed_stages(&self) -> Vec<String> {
+        match &self.stages {
+            Some(stages) => stages.clone(),
+            None => STAGES
+                .iter()
+                .filter(|s| **s != Stage::Archived.as_str())
+                .map(|s| (*s).to_owned())
+                .collect(),
+        }
+    }
+}
+
 impl ListQuery {
     /// Validates the parameters; `me` is the caller's user id (none for a service).
     pub fn validate(self, cursors: &CursorCodec, me: Option<Uuid>) -> Result<ListFilter, ApiError> {

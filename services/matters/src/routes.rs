@@ -3,9 +3,12 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{edit, events, lookup, matters, members, notes, parties, stage, timeline};
+use crate::handlers::{
+    edit, events, leads, lookup, matters, members, meta, notes, parties, stage, timeline,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    intake_routes(cfg);
     cfg.service(
         web::scope("/api/v1/matters")
             .service(
@@ -16,6 +19,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource(["/party-lookup", "/party-lookup/"])
                     .route(web::post().to(lookup::party_lookup)),
+            )
+            .service(
+                web::resource(["/lead-forms", "/lead-forms/"])
+                    .route(web::get().to(leads::list_forms))
+                    .route(web::post().to(leads::create_form)),
+            )
+            .service(
+                web::resource(["/lead-forms/{id}", "/lead-forms/{id}/"])
+                    .route(web::delete().to(leads::disable_form)),
+            )
+            .service(
+                web::resource(["/meta-pages", "/meta-pages/"])
+                    .route(web::get().to(meta::list_pages))
+                    .route(web::post().to(meta::create_page)),
+            )
+            .service(
+                web::resource(["/meta-pages/{id}", "/meta-pages/{id}/"])
+                    .route(web::delete().to(meta::disable_page)),
             )
             .service(
                 web::resource(["/{id}", "/{id}/"])
@@ -80,6 +101,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(notes::update))
                     .route(web::delete().to(notes::delete)),
             ),
+    );
+}
+
+/// The public intake and the Meta webhook (no bearer token).
+fn intake_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource(["/api/v1/leads", "/api/v1/leads/"])
+            .app_data(lawos_http::extract::json_config(
+                crate::input::LEAD_BODY_LIMIT,
+            ))
+            .route(web::post().to(leads::submit)),
+    )
+    .service(
+        web::resource(["/webhooks/meta", "/webhooks/meta/"])
+            .route(web::get().to(meta::verify))
+            .route(web::post().to(meta::receive)),
     );
 }
 
@@ -174,5 +211,14 @@ pub fn openapi() -> serde_json::Value {
             Some("matters:update"),
             &[(204, "Deleted"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or note")],
         )
+        .op("post", "/api/v1/leads/", "Public lead intake (no token): the firm from X-Lead-Form-Key / formKey, else the host; a contact (found by e-mail or phone, else created) and a matter in stage LEAD; a double submit within the window answers the first lead (200)", None, &[(201, "Taken in"), (200, "The same lead again"), (404, "No firm for this host, or no such form key"), (413, "Body over 16 KiB"), (422, "Invalid fields, each named"), (429, "Rate limit (per IP, per firm)"), (503, "Contacts unavailable; nothing written")])
+        .op("get", "/webhooks/meta/", "Meta's subscription challenge (hub.mode, hub.verify_token, hub.challenge)", None, &[(200, "hub.challenge as text/plain"), (403, "Wrong mode or token"), (503, "LAWOS_META_VERIFY_TOKEN not set")])
+        .op("post", "/webhooks/meta/", "Meta lead-ads deliveries (X-Hub-Signature-256); each leadgen id recorded once, fetched from the Graph API and taken in, with retries", None, &[(200, "Recorded"), (400, "Not JSON"), (401, "Signature missing or wrong; nothing stored"), (503, "LAWOS_META_APP_SECRET not set")])
+        .op("get", "/api/v1/matters/lead-forms/", "The firm's lead forms", Some("matters:create"), &[(200, "The forms"), (403, "No matters:create")])
+        .op("post", "/api/v1/matters/lead-forms/", "Create a lead form; its key is answered once (only its hash is kept)", Some("matters:create"), &[(201, "Created, with key"), (403, "No matters:create"), (422, "Invalid fields")])
+        .op("delete", "/api/v1/matters/lead-forms/{id}", "Disable a lead form (its key stops at once)", Some("matters:create"), &[(204, "Disabled"), (403, "No matters:create"), (404, "No such active form")])
+        .op("get", "/api/v1/matters/meta-pages/", "The firm's Meta pages (tokens never shown)", Some("matters:create"), &[(200, "The pages"), (403, "No matters:create")])
+        .op("post", "/api/v1/matters/meta-pages/", "Map a Meta page (and optionally one lead form) to the firm, with its page access token (sealed at rest)", Some("matters:create"), &[(201, "Created"), (403, "No matters:create"), (409, "The page (and form) is mapped already"), (422, "Invalid fields")])
+        .op("delete", "/api/v1/matters/meta-pages/{id}", "Disable a Meta page mapping", Some("matters:create"), &[(204, "Disabled"), (403, "No matters:create"), (404, "No such active mapping")])
         .into_value()
 }

@@ -102,3 +102,66 @@ diesel::allow_tables_to_appear_in_same_query!(
     matter_notes,
     matter_budgets,
 );
+
+diesel::table! {
+    matters.lead_forms (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        name -> Text,
+        key_hash -> Bytea,
+        key_hint -> Text,
+        practice_area -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    matters.meta_pages (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        page_id -> Text,
+        form_id -> Nullable<Text>,
+        name -> Nullable<Text>,
+        practice_area -> Nullable<Text>,
+        token_ciphertext -> Bytea,
+        token_key_id -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    matters.lead_deliveries (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        leadgen_id -> Text,
+        page_id -> Text,
+        form_id -> Nullable<Text>,
+        mapping_id -> Uuid,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        matter_id -> Nullable<Uuid>,
+        received_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    matters.leads (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        matter_id -> Uuid,
+        contact_id -> Uuid,
+        channel -> Text,
+        form_id -> Nullable<Uuid>,
+        delivery_id -> Nullable<Uuid>,
+        dedupe_key -> Text,
+        source -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}

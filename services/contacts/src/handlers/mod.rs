@@ -8,6 +8,7 @@ pub mod contact_state;
 pub mod contact_update;
 pub mod contacts;
 pub mod duplicates;
+pub mod intake;
 pub mod merge;
 
 use actix_web::HttpRequest;

@@ -2,9 +2,11 @@
 
 pub mod edit;
 pub mod events;
+pub mod leads;
 pub mod lookup;
 pub mod matters;
 pub mod members;
+pub mod meta;
 pub mod notes;
 pub mod parties;
 pub mod stage;

@@ -1,9 +1,13 @@
 //! Request bodies, validated field by field so a client learns every problem at once.
 
+mod leads;
 mod lookup;
 mod records;
 mod team;
 
+pub use leads::{
+    CreateLeadForm, CreateMetaPage, LEAD_BODY_LIMIT, LeadBody, ValidLead, ValidMetaPage,
+};
 pub use lookup::{LOOKUP_MAX, PartyLookup};
 pub use records::{AddBudget, AddParty, NoteBody, ValidBudget, ValidParty};
 pub use team::{AddMember, ValidMember};

@@ -214,11 +214,46 @@ pub async fn list(
         .await?)
 }
 
-/// How many matters the list selects in all (cursor aside).
+/// How many matters the list selects in all (cursor aside). When only the
+/// stage narrows it and the caller reaches the whole firm, that is the kept
+/// per-stage counts (`matter_counts`, a few rows whatever the firm's size)
+/// less the walled matters among them; otherwise the selected rows are counted.
 pub async fn count(
     conn: &mut AsyncPgConnection,
     filter: &ListFilter,
     visible: &MatterFilter,
 ) -> Result<i64, ApiError> {
+    if let MatterFilter::AllExcept(walled) = visible
+        && filter.narrows_only_by_stage()
+    {
+        let kept = kept_count(conn, &filter.listed_stages()).await?;
+        let hidden: i64 = if walled.is_empty() {
+            0
+        } else {
+            filtered(filter, &MatterFilter::Only(walled.clone()))
+                .count()
+                .get_result(conn)
+                .await?
+        };
+        return Ok(kept - hidden);
+    }
     Ok(filtered(filter, visible).count().get_result(conn).await?)
+}
+
+#[derive(diesel::QueryableByName)]
+struct Kept {
+    #[diesel(sql_type = diesel::sql_types::Int8)]
+    n: i64,
+}
+
+/// The live matters of the tenant's firm in `stages`, from the kept counts.
+async fn kept_count(conn: &mut AsyncPgConnection, stages: &[String]) -> Result<i64, ApiError> {
+    let kept: Kept = diesel::sql_query(
+        "select coalesce(sum(n), 0)::int8 as n from matters.matter_counts \
+         where stage = any($1)",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(stages)
+    .get_result(conn)
+    .await?;
+    Ok(kept.n)
 }
