@@ -237,15 +237,18 @@ pub fn openapi() -> serde_json::Value {
         .op(
             "post",
             "/api/v1/auth/firms/{firmId}/users",
-            "Provision a user: local identity (password), profile, lawyer credentials, rbac role \
-             assignment; all or nothing (users:create or the firm's FIRM_ADMIN)",
+            "Provision a user: identity (local with password, or, when the firm has a linked \
+             Logto organization, a Logto user added to it, or an invitation with invite: true), \
+             profile, lawyer credentials, rbac role assignment; all or nothing, Logto steps \
+             undone if a later step fails (users:create or the firm's FIRM_ADMIN)",
             None,
             &[
                 (201, "Provisioned; user.provisioned emitted"),
                 (403, "Not an administrator"),
                 (404, "Another firm"),
                 (409, "E-mail taken"),
-                (422, "Invalid fields (each named)"),
+                (422, "Invalid fields (each named; logtoOrgId not the firm's organization)"),
+                (502, "LOGTO_SYNC_FAILED: Logto failed; nothing was kept"),
                 (503, "rbac failed; nothing was kept"),
             ],
         )

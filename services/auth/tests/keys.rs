@@ -71,7 +71,11 @@ async fn after_rotation_old_tokens_stay_valid_and_new_tokens_use_the_new_kid() {
     let asked = chrono::Utc::now();
     let during = access_token(&app).await;
     if chrono::Utc::now() < key.not_before {
-        assert_eq!(kid(&during), k1, "the old key signs during the publish-ahead");
+        assert_eq!(
+            kid(&during),
+            k1,
+            "the old key signs during the publish-ahead"
+        );
     } else if asked > key.not_before {
         assert_eq!(kid(&during), k2);
     }

@@ -1,6 +1,7 @@
 //! A firm's users (Admin API): `GET /api/v1/auth/firms/{firmId}/users` lists the
 //! firm's profiles (active or not), `POST` provisions a user (see
-//! `crate::provisioning`). Platform administrators (`users:read` /
+//! `crate::provisioning`; through the Logto bridge when it is configured and the
+//! firm has an organization). Platform administrators (`users:read` /
 //! `users:create`) or the firm's own FIRM_ADMIN; another firm answers 404.
 
 use actix_web::http::header::LOCATION;
@@ -14,6 +15,7 @@ use uuid::Uuid;
 use crate::access::{self, USERS_CREATE, USERS_READ};
 use crate::input::provision::ProvisionUser;
 use crate::input::queries::MemberQuery;
+use crate::logto::Bridge;
 use crate::provisioning;
 use crate::rbac::RbacClient;
 use crate::state::AuthState;
@@ -55,14 +57,16 @@ pub async fn list(
 pub async fn provision(
     state: web::Data<AuthState>,
     rbac: web::Data<RbacClient>,
+    bridge: web::Data<Bridge>,
     principal: Principal,
     path: web::Path<Uuid>,
     body: web::Json<ProvisionUser>,
 ) -> Result<HttpResponse, ApiError> {
     let firm_id = path.into_inner();
     let ctx = access::firm_users(&principal, firm_id, USERS_CREATE)?;
-    let valid = body.into_inner().validate()?;
-    let provisioned = provisioning::provision(&state.db, &rbac, &ctx, firm_id, valid).await?;
+    let valid = body.into_inner().validate(bridge.is_configured())?;
+    let provisioned =
+        provisioning::provision(&state.db, &rbac, &bridge, &ctx, firm_id, valid).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             LOCATION,

@@ -1,9 +1,12 @@
 //! `POST /api/v1/auth/firms/{firmId}/users` (Backstage §2.2.2): `email`,
-//! `fullName`, `role`, `invite`, `logtoOrgId`, `credentials`, plus `password`
-//! for the local identity provider, the only one provisioning creates: Logto
-//! identities and invitations go through the Logto bridge
-//! (`POST /api/v1/auth/firms/{firmId}/logto/members`), so `invite: true` and
-//! `logtoOrgId` are refused here by name, pointing there.
+//! `fullName`, `role`, `invite`, `logtoOrgId`, `credentials`, `password`.
+//!
+//! Without the Logto bridge the identity is local: `password` is required and
+//! `invite: true` / `logtoOrgId` are refused by name. With the bridge
+//! configured, `invite` and `logtoOrgId` are accepted here (whether the firm
+//! has an organization is checked by `crate::provisioning`); `password` is
+//! optional (the initial Logto password, or the local one when the firm has no
+//! organization) and refused together with `invite: true`.
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
@@ -36,12 +39,15 @@ pub struct ValidProvision {
     pub full_name: String,
     pub role: String,
     pub is_lawyer: bool,
-    pub password: String,
+    pub password: Option<String>,
+    pub invite: bool,
+    pub logto_org_id: Option<String>,
     pub credentials: Vec<ValidCredential>,
 }
 
 impl ProvisionUser {
-    pub fn validate(self) -> Result<ValidProvision, ApiError> {
+    /// Validates the body; `bridge` tells whether the Logto bridge is configured.
+    pub fn validate(self, bridge: bool) -> Result<ValidProvision, ApiError> {
         let mut errors = FieldErrors::new();
         errors.email("email", self.email.as_deref().map(str::trim));
         errors.text("fullName", self.full_name.as_deref(), 200);
@@ -56,22 +62,40 @@ impl ProvisionUser {
         } else {
             errors.one_of("role", &role, &FIRM_ROLES);
         }
-        if self.invite == Some(true) {
+        let invite = self.invite == Some(true);
+        let org = self
+            .logto_org_id
+            .as_deref()
+            .map(str::trim)
+            .map(str::to_owned);
+        if !bridge && invite {
             errors.add(
                 "invite",
                 ErrorCode::InvalidFieldFormat,
-                "provisioning creates local identities; invite through POST /api/v1/auth/firms/{firmId}/logto/members",
+                "invitations need the Logto bridge, which is not configured",
             );
         }
-        if self.logto_org_id.is_some() {
-            errors.add(
+        match &org {
+            Some(_) if !bridge => errors.add(
                 "logtoOrgId",
                 ErrorCode::InvalidFieldFormat,
-                "Logto identities are added through POST /api/v1/auth/firms/{firmId}/logto/members",
-            );
+                "Logto identities need the Logto bridge, which is not configured",
+            ),
+            Some(o) if o.is_empty() || o.len() > 128 => errors.add(
+                "logtoOrgId",
+                ErrorCode::InvalidFieldFormat,
+                "must be 1 to 128 characters",
+            ),
+            _ => {}
         }
         match self.password.as_deref() {
-            None | Some("") => errors.missing("password"),
+            None | Some("") if !bridge => errors.missing("password"),
+            None | Some("") => {}
+            Some(_) if bridge && invite => errors.add(
+                "password",
+                ErrorCode::InvalidFieldFormat,
+                "an invited person chooses their own password; leave it out with invite",
+            ),
             Some(p) if p.chars().count() < MIN_PASSWORD => errors.add(
                 "password",
                 ErrorCode::InvalidFieldFormat,
@@ -103,7 +127,9 @@ impl ProvisionUser {
             full_name: self.full_name.unwrap_or_default().trim().to_owned(),
             is_lawyer: LAWYER_ROLES.contains(&role.as_str()) || !credentials.is_empty(),
             role,
-            password: self.password.unwrap_or_default(),
+            password: self.password.filter(|p| !p.is_empty()),
+            invite,
+            logto_org_id: org,
             credentials,
         })
     }

@@ -361,6 +361,27 @@ impl LogtoClient {
         }))
     }
 
+    /// Creates a Logto user with `email` as primary e-mail (and an initial
+    /// password when one is given).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        password: Option<&str>,
+    ) -> Result<LogtoUser, LogtoError> {
+        let mut body = json!({ "primaryEmail": email, "name": name });
+        if let Some(password) = password {
+            body["password"] = json!(password);
+        }
+        self.expect(Method::POST, "/users", &[], Some(body)).await
+    }
+
+    /// Deletes a Logto user (compensation of a creation); a missing one is fine.
+    pub async fn delete_user(&self, id: &str) -> Result<(), LogtoError> {
+        let path = format!("/users/{}", segment(id));
+        self.act(Method::DELETE, &path, None).await.map(|_| ())
+    }
+
     /// Invites `email` into the organization with `role_ids`; Logto e-mails the
     /// invitation through its e-mail connector.
     pub async fn invite(

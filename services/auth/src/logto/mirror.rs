@@ -32,7 +32,8 @@ pub fn name_of(user: &LogtoUser, email: Option<&str>) -> String {
 /// The mirror user of `user`, created or refreshed. A Logto user without a
 /// usable e-mail is not mirrored (`None`). When another identity already holds
 /// the e-mail (a local user, say), the member is linked to that user rather
-/// than given a second account.
+/// than given a second account; a user provisioned by invitation takes the
+/// Logto user id as subject and becomes active.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     issuer: &str,
@@ -50,6 +51,14 @@ pub async fn upsert(
         return Ok(Some(existing.id));
     }
     if let Some(existing) = storage::user_by_email(conn, &email).await? {
+        if existing.issuer == issuer
+            && existing
+                .subject
+                .starts_with(super::provision::INVITED_SUBJECT_PREFIX)
+        {
+            // Provisioned by invitation, now accepted: the user is this Logto user.
+            storage::claim_invited_user(conn, existing.id, &user.id, now).await?;
+        }
         return Ok(Some(existing.id));
     }
     let id = Uuid::now_v7();

@@ -14,6 +14,7 @@ pub mod firm_created;
 pub mod members;
 pub mod mirror;
 pub mod model;
+pub mod provision;
 pub mod storage;
 pub mod sync;
 

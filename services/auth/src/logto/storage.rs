@@ -248,3 +248,46 @@ pub async fn touch_user(
         .await?;
     Ok(())
 }
+
+/// A user provisioned by invitation, the invitation accepted: the Logto user
+/// id becomes the subject and the user active.
+pub async fn claim_invited_user(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::subject.eq(subject),
+            users::is_active.eq(true),
+            users::synced_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Activates the firm profile of a user whose invitation was accepted.
+pub async fn activate_profile(
+    conn: &mut AsyncPgConnection,
+    firm_id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use crate::schema::firm_user_profiles as p;
+    diesel::update(
+        p::table.filter(
+            p::firm_id
+                .eq(firm_id)
+                .and(p::user_id.eq(user_id))
+                .and(p::is_active.eq(false))
+                .and(p::deleted_at.is_null()),
+        ),
+    )
+    .set((p::is_active.eq(true), p::updated_at.eq(now)))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -15,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::client::{OrgMember, RoleRef};
-use super::model::{ACTIVE, LogtoOrg, Membership, PULL};
+use super::model::{ACTIVE, INVITED, LogtoOrg, Membership, PULL};
 use super::{Bridge, Exchange, LogtoError, linked_org, mirror, storage};
 
 pub const OPERATION: &str = "org.sync";
@@ -87,6 +87,11 @@ pub async fn sync(
                 kept.push(next.id);
                 match existing {
                     Some(existing) => {
+                        if existing.status == INVITED
+                            && let Some(user) = next.user_id
+                        {
+                            storage::activate_profile(conn, firm_id, user, now).await?;
+                        }
                         if storage::update_member(conn, existing, &next).await? {
                             updated += 1;
                         }
