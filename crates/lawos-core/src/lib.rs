@@ -7,6 +7,7 @@ pub mod error;
 pub mod id;
 pub mod page;
 pub mod request_id;
+pub mod seal;
 pub mod validation;
 
 pub use cursor::CursorCodec;

@@ -24,9 +24,8 @@
 
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use lawos_core::config::{ConfigError, parse_or, var_or};
+use lawos_core::seal;
 
 use crate::crypto::MasterKey;
 
@@ -95,26 +94,8 @@ pub fn credential_expiry_interval() -> Result<Duration, ConfigError> {
 
 impl AuthConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let raw = var_or("LAWOS_AUTH_MASTER_KEY", "");
-        let master_key = if raw.is_empty() {
-            tracing::warn!(
-                "LAWOS_AUTH_MASTER_KEY is not set: signing keys are encrypted with the \
-                 DEVELOPMENT master key; set it (base64 of 32 random bytes) in production"
-            );
-            MasterKey::new(DEV_MASTER_KEY)
-        } else {
-            let bytes = STANDARD
-                .decode(raw.trim())
-                .map_err(|_| invalid("LAWOS_AUTH_MASTER_KEY", "<hidden>", "not base64"))?;
-            let key: [u8; 32] = bytes.try_into().map_err(|_| {
-                invalid(
-                    "LAWOS_AUTH_MASTER_KEY",
-                    "<hidden>",
-                    "must decode to exactly 32 bytes",
-                )
-            })?;
-            MasterKey::new(key)
-        };
+        let master_key =
+            MasterKey::new(seal::key_from_env("LAWOS_AUTH_MASTER_KEY", DEV_MASTER_KEY)?);
         let publish_ahead =
             Duration::from_secs(parse_or("LAWOS_AUTH_KEY_PUBLISH_AHEAD_SECS", 60u64)?);
         if publish_ahead < MIN_PUBLISH_AHEAD {

@@ -4,12 +4,11 @@
 
 use std::sync::OnceLock;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use lawos_core::seal::{SealError, SealingKey};
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 
@@ -40,10 +39,7 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
 /// the key, which reveals nothing of it) is stored with each ciphertext, so a
 /// ciphertext is never opened with the wrong key.
 #[derive(Clone)]
-pub struct MasterKey {
-    id: String,
-    cipher: Aes256Gcm,
-}
+pub struct MasterKey(SealingKey);
 
 impl MasterKey {
     pub fn new(key: [u8; 32]) -> Self {
@@ -54,54 +50,36 @@ impl MasterKey {
                 .copied()
                 .collect::<Vec<u8>>(),
         );
-        let id = format!("mk-{}", hex(&digest[..6]));
-        Self {
-            id,
-            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
-        }
+        Self(SealingKey::new(format!("mk-{}", hex(&digest[..6])), key))
     }
 
     pub fn id(&self) -> &str {
-        &self.id
+        self.0.id()
     }
 
     /// `nonce (12 bytes) || ciphertext || tag`, bound to `context` (e.g. the kid).
     pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, CryptoError> {
-        let nonce = random_bytes::<12>()?;
-        let sealed = self
-            .cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::Seal)?;
-        Ok(nonce.iter().copied().chain(sealed).collect())
+        self.0
+            .seal(plaintext, context.as_bytes())
+            .map_err(Into::into)
     }
 
     /// Opens what [`seal`](Self::seal) produced under the key `key_id`.
     pub fn open(&self, sealed: &[u8], key_id: &str, context: &str) -> Result<Vec<u8>, CryptoError> {
-        if key_id != self.id {
-            return Err(CryptoError::WrongMasterKey {
-                found: key_id.to_owned(),
-                expected: self.id.clone(),
-            });
+        self.0
+            .open(sealed, key_id, context.as_bytes())
+            .map_err(Into::into)
+    }
+}
+
+impl From<SealError> for CryptoError {
+    fn from(e: SealError) -> Self {
+        match e {
+            SealError::Random => Self::Random(e.to_string()),
+            SealError::Seal => Self::Seal,
+            SealError::WrongKey { found, expected } => Self::WrongMasterKey { found, expected },
+            SealError::Unseal => Self::Unseal,
         }
-        if sealed.len() < 12 + 16 {
-            return Err(CryptoError::Unseal);
-        }
-        let (nonce, ciphertext) = sealed.split_at(12);
-        self.cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::Unseal)
     }
 }
 

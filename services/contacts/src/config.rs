@@ -7,9 +7,8 @@
 //! | `LAWOS_PII_KEY_ID` | `k1` | the id stored beside each ciphertext (rotate by giving a new id with a new key) |
 //! | `LAWOS_DEFAULT_CALLING_CODE` | `1` | country calling code given to national phone numbers (no `+`/`00`) when normalising to E.164 |
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use lawos_core::config::{ConfigError, var_or};
+use lawos_core::seal;
 
 use crate::pii::PiiKey;
 
@@ -24,27 +23,8 @@ pub struct ContactsConfig {
 
 impl ContactsConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let key_id = var_or("LAWOS_PII_KEY_ID", "k1");
-        if key_id.is_empty() || key_id.len() > 32 || !key_id.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(invalid(
-                "LAWOS_PII_KEY_ID",
-                &key_id,
-                "must be 1–32 visible ASCII characters",
-            ));
-        }
-        let raw = var_or("LAWOS_PII_KEY", "");
-        let key = if raw.is_empty() {
-            tracing::warn!(
-                "LAWOS_PII_KEY is not set: using the development key; set it in production"
-            );
-            DEVELOPMENT_PII_KEY
-        } else {
-            let bytes = STANDARD
-                .decode(raw.trim())
-                .map_err(|_| invalid("LAWOS_PII_KEY", "<hidden>", "must be base64"))?;
-            <[u8; 32]>::try_from(bytes.as_slice())
-                .map_err(|_| invalid("LAWOS_PII_KEY", "<hidden>", "must decode to 32 bytes"))?
-        };
+        let key_id = seal::key_id_from_env("LAWOS_PII_KEY_ID")?;
+        let key = seal::key_from_env("LAWOS_PII_KEY", DEVELOPMENT_PII_KEY)?;
         let calling_code = var_or("LAWOS_DEFAULT_CALLING_CODE", "1");
         if calling_code.is_empty()
             || calling_code.len() > 3

@@ -4,19 +4,12 @@
 //! row or column, and the key id stored beside it so a value is never opened
 //! with the wrong key.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use lawos_core::ApiError;
-use rand::TryRngCore;
+use lawos_core::seal::SealingKey;
 use uuid::Uuid;
 
-const NONCE: usize = 12;
-
 #[derive(Clone)]
-pub struct PiiKey {
-    id: String,
-    cipher: Aes256Gcm,
-}
+pub struct PiiKey(SealingKey);
 
 /// A sealed value as stored: the ciphertext and the id of its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,65 +24,32 @@ fn aad(client: Uuid, field: &str) -> Vec<u8> {
 
 impl PiiKey {
     pub fn new(id: String, key: [u8; 32]) -> Self {
-        Self {
-            id,
-            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
-        }
+        Self(SealingKey::new(id, key))
     }
 
     pub fn id(&self) -> &str {
-        &self.id
+        self.0.id()
     }
 
     /// `nonce || ciphertext || tag` of `plaintext` for `client`'s `field`.
     pub fn seal(&self, client: Uuid, field: &str, plaintext: &str) -> Result<Sealed, ApiError> {
-        let mut nonce = [0u8; NONCE];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut nonce)
-            .map_err(ApiError::internal)?;
-        let sealed = self
-            .cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: &aad(client, field),
-                },
-            )
-            .map_err(|_| ApiError::internal("PII encryption failed"))?;
-        let mut ciphertext = nonce.to_vec();
-        ciphertext.extend_from_slice(&sealed);
+        let ciphertext = self
+            .0
+            .seal(plaintext.as_bytes(), &aad(client, field))
+            .map_err(|e| ApiError::internal(format!("PII encryption failed: {e}")))?;
         Ok(Sealed {
             ciphertext,
-            key_id: self.id.clone(),
+            key_id: self.0.id().to_owned(),
         })
     }
 
     /// The plaintext of `sealed`; an error (500, detail in the log) when it was
     /// sealed with another key or has been tampered with.
     pub fn open(&self, client: Uuid, field: &str, sealed: &Sealed) -> Result<String, ApiError> {
-        if sealed.key_id != self.id {
-            return Err(ApiError::internal(format!(
-                "{field} of client {client} is sealed with key {}, the configured key is {}",
-                sealed.key_id, self.id
-            )));
-        }
-        if sealed.ciphertext.len() < NONCE {
-            return Err(ApiError::internal(format!(
-                "{field} of client {client} is corrupt"
-            )));
-        }
-        let (nonce, body) = sealed.ciphertext.split_at(NONCE);
         let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: &aad(client, field),
-                },
-            )
-            .map_err(|_| ApiError::internal(format!("{field} of client {client} does not open")))?;
+            .0
+            .open(&sealed.ciphertext, &sealed.key_id, &aad(client, field))
+            .map_err(|e| ApiError::internal(format!("{field} of client {client}: {e}")))?;
         String::from_utf8(plain).map_err(ApiError::internal)
     }
 }

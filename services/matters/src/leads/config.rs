@@ -13,9 +13,8 @@
 //! | `LAWOS_META_TOKEN_KEY` | development key (logs a warning) | base64 of the 32-byte AES-256-GCM key sealing page access tokens |
 //! | `LAWOS_META_TOKEN_KEY_ID` | `k1` | the id stored beside each sealed token |
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use lawos_core::config::{ConfigError, parse_or, var_or};
+use lawos_core::seal;
 use std::time::Duration;
 
 use super::seal::TokenKey;
@@ -62,32 +61,8 @@ impl LeadsConfig {
                 "rates must be at least 1 per minute",
             ));
         }
-        let key_id = var_or("LAWOS_META_TOKEN_KEY_ID", "k1");
-        if key_id.is_empty() || key_id.len() > 32 || !key_id.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(invalid(
-                "LAWOS_META_TOKEN_KEY_ID",
-                &key_id,
-                "must be 1–32 visible ASCII characters",
-            ));
-        }
-        let raw = var_or("LAWOS_META_TOKEN_KEY", "");
-        let key = if raw.is_empty() {
-            tracing::warn!(
-                "LAWOS_META_TOKEN_KEY is not set: using the development key; set it in production"
-            );
-            DEVELOPMENT_TOKEN_KEY
-        } else {
-            let bytes = STANDARD
-                .decode(raw.trim())
-                .map_err(|_| invalid("LAWOS_META_TOKEN_KEY", "<hidden>", "must be base64"))?;
-            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
-                invalid(
-                    "LAWOS_META_TOKEN_KEY",
-                    "<hidden>",
-                    "must decode to 32 bytes",
-                )
-            })?
-        };
+        let key_id = seal::key_id_from_env("LAWOS_META_TOKEN_KEY_ID")?;
+        let key = seal::key_from_env("LAWOS_META_TOKEN_KEY", DEVELOPMENT_TOKEN_KEY)?;
         let graph_url = var_or("LAWOS_META_GRAPH_URL", "https://graph.facebook.com/v21.0");
         if url::Url::parse(&graph_url).is_err() {
             return Err(invalid("LAWOS_META_GRAPH_URL", &graph_url, "must be a URL"));

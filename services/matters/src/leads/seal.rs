@@ -2,19 +2,12 @@
 //! value, the ciphertext bound (as associated data) to its page mapping so it
 //! cannot be moved to another row, the key id stored beside it.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use lawos_core::ApiError;
-use rand::TryRngCore;
+use lawos_core::seal::SealingKey;
 use uuid::Uuid;
 
-const NONCE: usize = 12;
-
 #[derive(Clone)]
-pub struct TokenKey {
-    id: String,
-    cipher: Aes256Gcm,
-}
+pub struct TokenKey(SealingKey);
 
 fn aad(mapping: Uuid) -> Vec<u8> {
     format!("lawos.matters.meta_pages:{mapping}:access_token").into_bytes()
@@ -22,63 +15,26 @@ fn aad(mapping: Uuid) -> Vec<u8> {
 
 impl TokenKey {
     pub fn new(id: String, key: [u8; 32]) -> Self {
-        Self {
-            id,
-            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
-        }
+        Self(SealingKey::new(id, key))
     }
 
     pub fn id(&self) -> &str {
-        &self.id
+        self.0.id()
     }
 
     /// `nonce || ciphertext || tag` of `token` for the mapping `mapping`.
     pub fn seal(&self, mapping: Uuid, token: &str) -> Result<Vec<u8>, ApiError> {
-        let mut nonce = [0u8; NONCE];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut nonce)
-            .map_err(ApiError::internal)?;
-        let sealed = self
-            .cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: token.as_bytes(),
-                    aad: &aad(mapping),
-                },
-            )
-            .map_err(|_| ApiError::internal("the page token could not be sealed"))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(out)
+        self.0
+            .seal(token.as_bytes(), &aad(mapping))
+            .map_err(|e| ApiError::internal(format!("the page token could not be sealed: {e}")))
     }
 
     /// The token sealed for `mapping` with the key `key_id`.
     pub fn open(&self, mapping: Uuid, key_id: &str, sealed: &[u8]) -> Result<String, ApiError> {
-        if key_id != self.id {
-            return Err(ApiError::internal(format!(
-                "the token of page mapping {mapping} is sealed with key {key_id}, the configured key is {}",
-                self.id
-            )));
-        }
-        if sealed.len() < NONCE {
-            return Err(ApiError::internal(format!(
-                "the token of page mapping {mapping} is corrupt"
-            )));
-        }
-        let (nonce, body) = sealed.split_at(NONCE);
         let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: &aad(mapping),
-                },
-            )
-            .map_err(|_| {
-                ApiError::internal(format!("the token of page mapping {mapping} does not open"))
-            })?;
+            .0
+            .open(sealed, key_id, &aad(mapping))
+            .map_err(|e| ApiError::internal(format!("the token of page mapping {mapping}: {e}")))?;
         String::from_utf8(plain).map_err(ApiError::internal)
     }
 }
