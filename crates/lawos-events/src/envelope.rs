@@ -23,6 +23,11 @@ pub struct EventEnvelope {
     pub occurred_at: DateTime<Utc>,
     pub actor: Actor,
     pub entity: EntityRef,
+    /// The resource the entity lives under, when there is one (a message's or a
+    /// task's matter): the audit log files the event in that resource's history
+    /// too, so a matter's timeline shows what happened to its tasks and messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<EntityRef>,
     /// W3C trace context of the request that caused the event, when there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traceparent: Option<String>,
@@ -66,6 +71,7 @@ impl EventEnvelope {
         EventEnvelopeBuilder {
             event_type: event_type.into(),
             entity,
+            context: None,
             firm_id: None,
             actor: Actor::default(),
             traceparent: None,
@@ -85,6 +91,7 @@ impl EventEnvelope {
 pub struct EventEnvelopeBuilder {
     event_type: String,
     entity: EntityRef,
+    context: Option<EntityRef>,
     firm_id: Option<Uuid>,
     actor: Actor,
     traceparent: Option<String>,
@@ -94,6 +101,12 @@ pub struct EventEnvelopeBuilder {
 impl EventEnvelopeBuilder {
     pub fn firm(mut self, firm_id: Uuid) -> Self {
         self.firm_id = Some(firm_id);
+        self
+    }
+
+    /// Files the event under `context` as well (see [`EventEnvelope::context`]).
+    pub fn context(mut self, context: Option<EntityRef>) -> Self {
+        self.context = context;
         self
     }
 
@@ -131,6 +144,7 @@ impl EventEnvelopeBuilder {
             occurred_at: Utc::now(),
             actor: self.actor,
             entity: self.entity,
+            context: self.context,
             traceparent: self.traceparent,
             data: self.data,
         }

@@ -39,7 +39,34 @@ impl AuditTrail {
         entity_id: uuid::Uuid,
         page: &PageParams,
     ) -> Result<EventsPage, ApiError> {
-        let res = self.request(firm, entity_type, entity_id, page).await?;
+        self.events_page(firm, entity_type, entity_id, page, false)
+            .await
+    }
+
+    /// Like [`events`](Self::events), with the events filed under the entity as
+    /// their context too (a matter's tasks, messages, documents, calls): its activity.
+    pub async fn activity(
+        &self,
+        firm: FirmId,
+        entity_type: &str,
+        entity_id: uuid::Uuid,
+        page: &PageParams,
+    ) -> Result<EventsPage, ApiError> {
+        self.events_page(firm, entity_type, entity_id, page, true)
+            .await
+    }
+
+    async fn events_page(
+        &self,
+        firm: FirmId,
+        entity_type: &str,
+        entity_id: uuid::Uuid,
+        page: &PageParams,
+        related: bool,
+    ) -> Result<EventsPage, ApiError> {
+        let res = self
+            .request(firm, entity_type, entity_id, page, related)
+            .await?;
         match res.status().as_u16() {
             200 => res.json().await.map_err(ApiError::unavailable),
             other => Err(ApiError::unavailable(format!(
@@ -58,7 +85,9 @@ impl AuditTrail {
         entity_id: uuid::Uuid,
         page: &PageParams,
     ) -> Result<HttpResponse, ApiError> {
-        let res = self.request(firm, entity_type, entity_id, page).await?;
+        let res = self
+            .request(firm, entity_type, entity_id, page, false)
+            .await?;
         let status = res.status().as_u16();
         let body = res.bytes().await.map_err(ApiError::unavailable)?;
         match status {
@@ -80,6 +109,7 @@ impl AuditTrail {
         entity_type: &str,
         entity_id: uuid::Uuid,
         page: &PageParams,
+        related: bool,
     ) -> Result<reqwest::Response, ApiError> {
         let token = self.tokens.token().await?;
         let url = format!(
@@ -92,6 +122,9 @@ impl AuditTrail {
         }
         if let Some(limit) = page.limit {
             query.push(("limit", limit.to_string()));
+        }
+        if related {
+            query.push(("related", "true".to_owned()));
         }
         let mut request = self
             .http

@@ -35,6 +35,18 @@ pub struct PlatformConfig {
     /// `LAWOS_MATTERS_URL`: base URL of the matters service (conflict checks ask it
     /// for the matters where contacts are parties).
     pub matters_url: String,
+    /// `LAWOS_CHANNELS_URL`: base URL of the channels service (messages asks it about a channel: context and access).
+    pub channels_url: String,
+    /// `LAWOS_MESSAGES_URL`: base URL of the messages service (channels writes and reads a channel's messages there).
+    pub messages_url: String,
+    /// `LAWOS_TASKS_URL`: base URL of the tasks service.
+    pub tasks_url: String,
+    /// `LAWOS_DOCUMENTS_URL`: base URL of the documents service.
+    pub documents_url: String,
+    /// `LAWOS_BILLING_URL`: base URL of the billing service.
+    pub billing_url: String,
+    /// `LAWOS_NOTIFICATIONS_URL`: base URL of the notifications service.
+    pub notifications_url: String,
     /// `LAWOS_TOKEN_URL`: the issuer's token endpoint for service tokens
     /// (default `<issuer>/oauth/token`).
     pub token_url: String,
@@ -89,6 +101,12 @@ impl PlatformConfig {
             rbac_url: var_or("LAWOS_RBAC_URL", "http://127.0.0.1:8083"),
             contacts_url: var_or("LAWOS_CONTACTS_URL", "http://127.0.0.1:8085"),
             matters_url: var_or("LAWOS_MATTERS_URL", "http://127.0.0.1:8086"),
+            channels_url: var_or("LAWOS_CHANNELS_URL", "http://127.0.0.1:8087"),
+            messages_url: var_or("LAWOS_MESSAGES_URL", "http://127.0.0.1:8088"),
+            tasks_url: var_or("LAWOS_TASKS_URL", "http://127.0.0.1:8089"),
+            documents_url: var_or("LAWOS_DOCUMENTS_URL", "http://127.0.0.1:8090"),
+            billing_url: var_or("LAWOS_BILLING_URL", "http://127.0.0.1:8091"),
+            notifications_url: var_or("LAWOS_NOTIFICATIONS_URL", "http://127.0.0.1:8092"),
             token_url: var_or("LAWOS_TOKEN_URL", &token_url),
             service_client_secret: std::env::var("LAWOS_SERVICE_CLIENT_SECRET")
                 .ok()

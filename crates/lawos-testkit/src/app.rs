@@ -42,6 +42,12 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         rbac_url: String::new(),
         contacts_url: String::new(),
         matters_url: String::new(),
+        channels_url: String::new(),
+        messages_url: String::new(),
+        tasks_url: String::new(),
+        documents_url: String::new(),
+        billing_url: String::new(),
+        notifications_url: String::new(),
         token_url: String::new(),
         service_client_secret: None,
         cursor_key: "test-cursor-key".to_owned(),
@@ -90,6 +96,12 @@ impl TestApp {
         config.rbac_url = base_url.clone();
         config.contacts_url = base_url.clone();
         config.matters_url = base_url.clone();
+        config.channels_url = base_url.clone();
+        config.messages_url = base_url.clone();
+        config.tasks_url = base_url.clone();
+        config.documents_url = base_url.clone();
+        config.billing_url = base_url.clone();
+        config.notifications_url = base_url.clone();
         let vhost = if events {
             Some(TestVhost::create().await)
         } else {

@@ -3,6 +3,7 @@
 //! set of services started in-process on port 0, and tokens for test principals
 //! signed by a key generated for the test.
 
+pub mod api;
 pub mod app;
 pub mod binary;
 pub mod broker;

@@ -63,20 +63,23 @@ async fn run(cli: Cli) -> Result<(), String> {
                 TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             let port = listener.local_addr().map_err(|e| e.to_string())?.port();
             // Inter-service calls go to this same process unless configured otherwise.
-            if std::env::var("LAWOS_TENANTS_URL").is_err() {
-                config.tenants_url = format!("http://127.0.0.1:{port}");
-            }
-            if std::env::var("LAWOS_EVENTS_URL").is_err() {
-                config.events_url = format!("http://127.0.0.1:{port}");
-            }
-            if std::env::var("LAWOS_RBAC_URL").is_err() {
-                config.rbac_url = format!("http://127.0.0.1:{port}");
-            }
-            if std::env::var("LAWOS_CONTACTS_URL").is_err() {
-                config.contacts_url = format!("http://127.0.0.1:{port}");
-            }
-            if std::env::var("LAWOS_MATTERS_URL").is_err() {
-                config.matters_url = format!("http://127.0.0.1:{port}");
+            let here = format!("http://127.0.0.1:{port}");
+            for (var, url) in [
+                ("LAWOS_TENANTS_URL", &mut config.tenants_url),
+                ("LAWOS_EVENTS_URL", &mut config.events_url),
+                ("LAWOS_RBAC_URL", &mut config.rbac_url),
+                ("LAWOS_CONTACTS_URL", &mut config.contacts_url),
+                ("LAWOS_MATTERS_URL", &mut config.matters_url),
+                ("LAWOS_CHANNELS_URL", &mut config.channels_url),
+                ("LAWOS_MESSAGES_URL", &mut config.messages_url),
+                ("LAWOS_TASKS_URL", &mut config.tasks_url),
+                ("LAWOS_DOCUMENTS_URL", &mut config.documents_url),
+                ("LAWOS_BILLING_URL", &mut config.billing_url),
+                ("LAWOS_NOTIFICATIONS_URL", &mut config.notifications_url),
+            ] {
+                if std::env::var(var).is_err() {
+                    url.clone_from(&here);
+                }
             }
             bootstrap::use_this_process_as_issuer(&mut config, port);
             migrate(&config, None).await?;

@@ -20,6 +20,13 @@ pub struct ListQuery {
     pub until: Option<String>,
 }
 
+/// `GET /api/v1/events/entities/{type}/{id}?related=true`: the entity's own
+/// events and those filed under it (the envelope's `context`).
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    pub related: Option<bool>,
+}
+
 fn uuid_field(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<Uuid> {
     let value = value?;
     let parsed = value.parse().ok();
@@ -73,6 +80,7 @@ impl ListQuery {
             actor,
             since,
             until,
+            related: false,
         })
     }
 }

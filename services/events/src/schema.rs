@@ -15,6 +15,8 @@ diesel::table! {
         payload -> Jsonb,
         prev_hash -> Bytea,
         hash -> Bytea,
+        context_type -> Nullable<Text>,
+        context_id -> Nullable<Uuid>,
     }
 }
 

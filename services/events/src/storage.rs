@@ -165,6 +165,9 @@ pub struct Filter {
     pub actor: Option<Uuid>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// With `entity_type` and `entity_id`: also the events filed under that
+    /// entity as their context (a matter's tasks, messages, documents).
+    pub related: bool,
 }
 
 /// One page of the firm's events, newest (highest `seq`) first, before the
@@ -182,11 +185,25 @@ pub async fn list(
         .order(event_log::seq.desc())
         .limit(limit + 1)
         .into_boxed();
-    if let Some(t) = filter.entity_type {
-        query = query.filter(event_log::entity_type.eq(t));
-    }
-    if let Some(id) = filter.entity_id {
-        query = query.filter(event_log::entity_id.eq(id));
+    match (filter.entity_type, filter.entity_id, filter.related) {
+        (Some(t), Some(id), true) => {
+            query = query.filter(
+                event_log::entity_type
+                    .eq(t.clone())
+                    .and(event_log::entity_id.eq(id))
+                    .or(event_log::context_type
+                        .eq(t)
+                        .and(event_log::context_id.eq(id))),
+            );
+        }
+        (t, id, _) => {
+            if let Some(t) = t {
+                query = query.filter(event_log::entity_type.eq(t));
+            }
+            if let Some(id) = id {
+                query = query.filter(event_log::entity_id.eq(id));
+            }
+        }
     }
     if let Some(t) = filter.event_type {
         query = query.filter(event_log::event_type.eq(t));

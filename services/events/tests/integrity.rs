@@ -9,6 +9,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lapin::options::BasicPublishOptions;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
 use lawos_core::FirmId;
+use lawos_events::{EntityRef, EventEnvelope};
 use lawos_svc_events::worker::record;
 use lawos_testkit::TestApp;
 use lawos_testkit::broker::eventually;
@@ -212,4 +213,51 @@ async fn update_delete_and_truncate_are_refused_even_for_the_owner() {
         .await,
         1
     );
+}
+
+#[tokio::test]
+async fn a_resources_history_includes_events_filed_under_it_when_asked() {
+    let app = TestApp::spawn(&[lawos_svc_events::SPEC]).await;
+    let firm = Uuid::now_v7();
+    let (matter, task, elsewhere) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let own = EventEnvelope::builder("matter.updated", EntityRef::new("matter", matter))
+        .firm(firm)
+        .build();
+    let under = EventEnvelope::builder("task.completed", EntityRef::new("task", task))
+        .firm(firm)
+        .context(Some(EntityRef::new("matter", matter)))
+        .build();
+    let other = EventEnvelope::builder("task.completed", EntityRef::new("task", elsewhere))
+        .firm(firm)
+        .context(Some(EntityRef::new("matter", Uuid::now_v7())))
+        .build();
+    for e in [&own, &under, &other] {
+        assert!(record(events_db(&app), e).await.unwrap());
+    }
+    let reader = auditor(FirmId(firm));
+    let ids = |page: serde_json::Value| -> Vec<String> {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let path = format!("/api/v1/events/entities/matter/{matter}");
+    assert_eq!(
+        ids(get_json(&app, &path, &reader).await),
+        [own.id.to_string()]
+    );
+    assert_eq!(
+        ids(get_json(&app, &format!("{path}?related=true"), &reader).await),
+        [under.id.to_string(), own.id.to_string()]
+    );
+    // The task's own history still holds it; the chain covers the context.
+    let task_path = format!("/api/v1/events/entities/task/{task}");
+    assert_eq!(
+        ids(get_json(&app, &task_path, &reader).await),
+        [under.id.to_string()]
+    );
+    let verify = get_json(&app, "/api/v1/events/verify", &reader).await;
+    assert_eq!(verify["valid"], true);
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::access::{self, AUDIT_READ};
-use crate::input::ListQuery;
+use crate::input::{HistoryQuery, ListQuery};
 use crate::model::EventRow;
 use crate::state::EventsState;
 use crate::storage::{self, Filter};
@@ -89,12 +89,14 @@ pub async fn entity_history(
     principal: Principal,
     path: web::Path<(String, Uuid)>,
     params: web::Query<PageParams>,
+    history: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (entity_type, entity_id) = path.into_inner();
     let ctx = access::entity_reader(&req, &principal).await?;
     let filter = Filter {
         entity_type: Some(entity_type),
         entity_id: Some(entity_id),
+        related: history.related.unwrap_or(false),
         ..Filter::default()
     };
     let page = page(&state, &cursors, ctx, filter, &params).await?;

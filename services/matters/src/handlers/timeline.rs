@@ -1,4 +1,5 @@
-//! `GET /api/v1/matters/{id}/timeline`: audit events (from the events service)
+//! `GET /api/v1/matters/{id}/timeline`: audit events of the matter and of what
+//! lies under it (from the events service, `related`)
 //! and notes, merged newest first, with a cursor, after the read check.
 
 use actix_web::{HttpResponse, web};
@@ -52,7 +53,7 @@ pub async fn list(
         Some(
             state
                 .audit
-                .events(tenant.firm_id, "matter", id, &page)
+                .activity(tenant.firm_id, "matter", id, &page)
                 .await?,
         )
     };
