@@ -21,6 +21,7 @@ mod inbox;
 mod outbox;
 mod relay;
 mod sql;
+mod topology;
 
 pub use amqp::{
     DEAD_LETTER_EXCHANGE, EXCHANGE, dead_letter_queue_name, declare_consumer_topology,
@@ -35,3 +36,4 @@ pub use inbox::apply_once;
 pub use outbox::{enqueue, prune_published, unpublished_count};
 pub use relay::{Relay, RelayConfig, RelayStats};
 pub use sql::{install_sql, notify_channel};
+pub use topology::QueueBindings;

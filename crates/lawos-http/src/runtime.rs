@@ -25,6 +25,9 @@ pub struct ServiceSpec {
     pub mount: fn(&ServiceEnv) -> Mount,
     /// Background work beside the HTTP server (event consumers, scheduled jobs).
     pub workers: fn(&ServiceEnv) -> Vec<Worker>,
+    /// The queues this service's consumers read (declared again by the
+    /// platform's topology step before any service starts).
+    pub queues: &'static [lawos_events::QueueBindings],
 }
 
 /// Fires once when the process (or test) shuts down.

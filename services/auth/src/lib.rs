@@ -128,4 +128,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
+    queues: &[logto::firm_created::QUEUE],
 };

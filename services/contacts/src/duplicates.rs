@@ -12,7 +12,7 @@ use chrono::Utc;
 use lawos_core::{ApiError, ErrorCode, FirmId, UserId};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{DbPool, TenantCtx, with_tenant};
-use lawos_events::{Consumer, ConsumerConfig, EventEnvelope, apply_once};
+use lawos_events::{Consumer, EventEnvelope, apply_once};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -23,6 +23,12 @@ use crate::storage::duplicates::{self, LookAlike, SIMILAR_NAME};
 pub const CONTACT_CREATED: &str = "contact.created";
 /// Routing keys bound to `contacts.events`.
 pub const BINDINGS: [&str; 1] = [CONTACT_CREATED];
+
+/// The queue `contacts.events`: new contacts (the duplicate check).
+pub const QUEUE: lawos_events::QueueBindings = lawos_events::QueueBindings {
+    service: NAME,
+    bindings: &BINDINGS,
+};
 /// The inbox consumer name.
 pub const CONSUMER: &str = "contacts.duplicates";
 
@@ -121,23 +127,15 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> 
 
 /// The consumer of `contacts.events`.
 pub fn consumer(amqp_url: String, db: DbPool) -> Consumer<impl lawos_events::EventHandler> {
-    Consumer::new(
-        ConsumerConfig {
-            amqp_url,
-            service: NAME.to_owned(),
-            bindings: BINDINGS.map(String::from).to_vec(),
-            ..ConsumerConfig::default()
-        },
-        move |event: EventEnvelope| {
-            let db = db.clone();
-            async move {
-                apply(&db, event)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| anyhow::anyhow!("{e}"))
-            }
-        },
-    )
+    Consumer::new(QUEUE.config(&amqp_url), move |event: EventEnvelope| {
+        let db = db.clone();
+        async move {
+            apply(&db, event)
+                .await
+                .map(|_| ())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -121,4 +121,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
+    queues: &[duplicates::QUEUE],
 };

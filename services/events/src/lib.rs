@@ -56,4 +56,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers: worker::workers,
+    queues: &[worker::QUEUE],
 };

@@ -79,15 +79,18 @@ impl EventHandler for Recorder {
     }
 }
 
+/// The queue `events.events`: every event.
+pub const QUEUE: lawos_events::QueueBindings = lawos_events::QueueBindings {
+    service: NAME,
+    bindings: &["#"],
+};
+
 /// The service's background work: the audit consumer.
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
     let consumer = Consumer::new(
         ConsumerConfig {
-            amqp_url: env.config.amqp_url.clone(),
-            service: NAME.to_owned(),
-            bindings: vec!["#".to_owned()],
             batch: BATCH,
-            ..ConsumerConfig::default()
+            ..QUEUE.config(&env.config.amqp_url)
         },
         Recorder { db: env.db.clone() },
     );

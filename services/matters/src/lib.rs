@@ -97,4 +97,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
+    queues: &[],
 };

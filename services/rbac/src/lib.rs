@@ -19,7 +19,7 @@ pub mod storage;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use lawos_db::{DbPool, ServiceSchema};
-use lawos_events::{Consumer, ConsumerConfig, EventEnvelope};
+use lawos_events::{Consumer, EventEnvelope};
 use lawos_http::Mount;
 use lawos_http::runtime::{ServiceEnv, ServiceSpec, Shutdown, Worker};
 
@@ -56,28 +56,26 @@ pub fn mount(env: &ServiceEnv) -> Mount {
     )
 }
 
+/// The queue `rbac.events`: matter memberships (the projection).
+pub const QUEUE: lawos_events::QueueBindings = lawos_events::QueueBindings {
+    service: NAME,
+    bindings: &membership::BINDINGS,
+};
+
 /// The consumer of `rbac.events`: the matter-membership projection.
 pub fn membership_consumer(
     amqp_url: String,
     db: DbPool,
 ) -> Consumer<impl lawos_events::EventHandler> {
-    Consumer::new(
-        ConsumerConfig {
-            amqp_url,
-            service: NAME.to_owned(),
-            bindings: membership::BINDINGS.map(String::from).to_vec(),
-            ..ConsumerConfig::default()
-        },
-        move |event: EventEnvelope| {
-            let db = db.clone();
-            async move {
-                membership::apply(&db, event)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| anyhow::anyhow!("{e}"))
-            }
-        },
-    )
+    Consumer::new(QUEUE.config(&amqp_url), move |event: EventEnvelope| {
+        let db = db.clone();
+        async move {
+            membership::apply(&db, event)
+                .await
+                .map(|_| ())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    })
 }
 
 /// Background work: the membership consumer.
@@ -99,4 +97,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
+    queues: &[QUEUE],
 };

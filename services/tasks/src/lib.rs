@@ -30,4 +30,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers: no_workers,
+    queues: &[],
 };

@@ -53,4 +53,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers: no_workers,
+    queues: &[],
 };

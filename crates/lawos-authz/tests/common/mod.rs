@@ -34,6 +34,7 @@ pub const PROBE: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
+    queues: &[],
 };
 
 fn schema() -> ServiceSchema {

@@ -16,7 +16,7 @@ use chrono::Utc;
 use lawos_core::{ApiError, ErrorCode, FirmId, UserId};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{DbPool, TenantCtx, with_tenant};
-use lawos_events::{Consumer, ConsumerConfig, EventEnvelope, apply_once};
+use lawos_events::{Consumer, EventEnvelope, apply_once};
 use lawos_http::runtime::{ServiceEnv, Shutdown, Worker};
 use serde::Deserialize;
 use serde_json::json;
@@ -28,6 +28,12 @@ use super::{Bridge, Exchange, storage};
 use crate::NAME;
 
 pub const FIRM_CREATED: &str = "firm.created";
+
+/// The queue `auth.events`: firms created (the Logto organization to make).
+pub const QUEUE: lawos_events::QueueBindings = lawos_events::QueueBindings {
+    service: "auth",
+    bindings: &[FIRM_CREATED],
+};
 pub const CONSUMER: &str = "auth.logto_firms";
 
 /// The firm row as the tenants service's entity event carries it.
@@ -186,24 +192,16 @@ pub fn consumer(
     db: DbPool,
     bridge: Bridge,
 ) -> Consumer<impl lawos_events::EventHandler> {
-    Consumer::new(
-        ConsumerConfig {
-            amqp_url,
-            service: NAME.to_owned(),
-            bindings: vec![FIRM_CREATED.to_owned()],
-            ..ConsumerConfig::default()
-        },
-        move |event: EventEnvelope| {
-            let db = db.clone();
-            let bridge = bridge.clone();
-            async move {
-                apply(&db, &bridge, event)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| anyhow::anyhow!("{e}"))
-            }
-        },
-    )
+    Consumer::new(QUEUE.config(&amqp_url), move |event: EventEnvelope| {
+        let db = db.clone();
+        let bridge = bridge.clone();
+        async move {
+            apply(&db, &bridge, event)
+                .await
+                .map(|_| ())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    })
 }
 
 /// The bridge's background worker: the `firm.created` consumer.
