@@ -95,6 +95,16 @@ struct Args {
     /// The pgbench binary (default: on PATH, else /usr/lib/postgresql/*/bin)
     #[arg(long)]
     pgbench: Option<PathBuf>,
+    /// Per-principal rate limits on (production's path: Redis-backed limiter);
+    /// off by default, as in the test kit
+    #[arg(long)]
+    rate_limit: bool,
+    /// Profile instead of measuring: after seeding and warming, send this many
+    /// GET /api/v1/matters/{id} (closed loop, oha -n, -c 8) and stop. Under
+    /// `valgrind --tool=callgrind --instr-atstart=no`, collection is switched on
+    /// for exactly those requests (`callgrind_control -i on|off`).
+    #[arg(long)]
+    profile_requests: Option<u64>,
 }
 
 #[tokio::main]
@@ -144,7 +154,7 @@ async fn run(args: Args) -> Result<bool> {
         "starting rbac + contacts + matters ({} HTTP workers, {} DB connections per service; fresh database)",
         args.http_workers, args.pool
     ));
-    let (http_workers, pool) = (args.http_workers, args.pool);
+    let (http_workers, pool, rate_limit) = (args.http_workers, args.pool, args.rate_limit);
     let app = TestApp::spawn_with(
         &[
             lawos_svc_rbac::SPEC,
@@ -154,6 +164,7 @@ async fn run(args: Args) -> Result<bool> {
         |config| {
             config.http_workers = http_workers;
             config.db_pool_size = pool;
+            config.rate_limit = rate_limit;
         },
     )
     .await;
@@ -175,6 +186,12 @@ async fn run(args: Args) -> Result<bool> {
 
     let work = std::env::temp_dir().join(format!("matters-load-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    if let Some(n) = args.profile_requests {
+        let result = profile(&args, &app, &http, &lawyer, &work, &oha_bin, n).await;
+        let _ = std::fs::remove_dir_all(&work);
+        drop(app);
+        return result.map(|()| true);
+    }
     let result = measure(&args, &app, &http, &lawyer, &work, &oha_bin, &pgbench_bin).await;
     let _ = std::fs::remove_dir_all(&work);
     let rows = result?;
@@ -597,6 +614,72 @@ async fn measure(
         lines,
         list_first_p99,
     })
+}
+
+/// `--profile-requests n`: warm, then `n` GETs by id with callgrind collecting.
+async fn profile(
+    args: &Args,
+    app: &TestApp,
+    http: &reqwest::Client,
+    lawyer: &TestUser,
+    work: &Path,
+    oha_bin: &Path,
+    n: u64,
+) -> Result<()> {
+    let matters_url = app.url("/api/v1/matters/");
+    let urls = work.join("get-urls.txt");
+    std::fs::write(&urls, get_urls(&matters_url, args.matters))
+        .with_context(|| format!("writing {}", urls.display()))?;
+    for _ in 0..50 {
+        let res = http
+            .get(format!("{matters_url}{}", matter_id(7)))
+            .bearer_auth(app.token(lawyer))
+            .send()
+            .await
+            .context("warm-up GET")?;
+        if !res.status().is_success() {
+            bail!("warm-up GET answered {}", res.status());
+        }
+    }
+    let pid = std::process::id().to_string();
+    let callgrind = |on: &str| {
+        let _ = std::process::Command::new("callgrind_control")
+            .args(["-i", on, &pid])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    };
+    let oha = Oha {
+        bin: oha_bin,
+        app,
+        lawyer,
+        args,
+    };
+    let mut cmd = Command::new(oha_bin);
+    cmd.args([
+        "--no-tui",
+        "--output-format",
+        "json",
+        "-w",
+        "-t",
+        "60s",
+        "-n",
+    ])
+    .arg(n.to_string())
+    .args(["-c", "8", "-H"])
+    .arg(format!("Authorization: Bearer {}", app.token(lawyer)))
+    .arg("--urls-from-file")
+    .arg(&urls);
+    log(format!("profile: {n} GETs by id, closed loop -c 8"));
+    callgrind("on");
+    let run = oha.go(cmd, "profile", 600).await;
+    callgrind("off");
+    let run = run?;
+    log(format!(
+        "profile: {} ok, {} errors, {:.0} req/s (under the profiler)",
+        run.ok, run.errors, run.achieved_per_s
+    ));
+    Ok(())
 }
 
 /// Walks `pages` pages of the default list (newest first) through the cursor and
