@@ -16,6 +16,7 @@ pub mod principal;
 pub mod scopes;
 pub mod service_token;
 pub mod signer;
+pub mod token_cache;
 pub mod validator;
 
 pub use claims::{Actor, Audience, Claims};

@@ -12,6 +12,7 @@ use crate::claims::Claims;
 use crate::error::TokenError;
 use crate::jwks::{KeySource, VerifyingKey, find_key, keys_of_set, parse_jwks};
 use crate::principal::Principal;
+use crate::token_cache::{self, TokenCache};
 
 /// An issuer whose tokens are accepted, the audience they must name and
 /// where its keys are.
@@ -58,9 +59,17 @@ pub struct TokenValidatorBuilder {
     http_timeout: Duration,
     http: Option<reqwest::Client>,
     revocation: Option<Arc<dyn SessionRevocation>>,
+    cache_capacity: usize,
 }
 
 impl TokenValidatorBuilder {
+    /// How many validated tokens to remember until they expire (default
+    /// [`token_cache::DEFAULT_CAPACITY`]); 0 checks every signature every time.
+    pub fn token_cache(mut self, capacity: usize) -> Self {
+        self.cache_capacity = capacity;
+        self
+    }
+
     pub fn issuer(mut self, issuer: TrustedIssuer) -> Self {
         self.issuers.push(issuer);
         self
@@ -134,6 +143,7 @@ impl TokenValidatorBuilder {
                 min_refetch_interval: self.min_refetch_interval,
                 max_key_age: self.max_key_age,
                 http,
+                cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
             }),
             revocation: self.revocation,
         }
@@ -169,6 +179,8 @@ struct Inner {
     min_refetch_interval: Duration,
     max_key_age: Duration,
     http: Result<reqwest::Client, String>,
+    /// Tokens that passed, until they expire (`None`: every check is a full one).
+    cache: Option<TokenCache>,
 }
 
 struct IssuerState {
@@ -228,6 +240,7 @@ impl TokenValidator {
             http_timeout: Duration::from_secs(5),
             http: None,
             revocation: None,
+            cache_capacity: token_cache::DEFAULT_CAPACITY,
         }
     }
 
@@ -252,8 +265,10 @@ impl TokenValidator {
     }
 
     /// Validates `token` (without the `Bearer ` prefix) and returns its caller.
+    /// A token that passed before is taken from the cache until it expires
+    /// ([`crate::token_cache`]); the revocation check runs every time.
     pub async fn validate(&self, token: &str) -> Result<Principal, TokenError> {
-        let claims = self.validate_claims(token).await?;
+        let claims = self.validated(token).await?;
         if let (Some(check), Some(sid)) = (&self.revocation, &claims.sid) {
             match check.is_revoked(sid).await {
                 Ok(false) => {}
@@ -266,7 +281,29 @@ impl TokenValidator {
                 }
             }
         }
-        Ok(Principal::from_claims(claims, token))
+        Ok(Principal::from_claims(Claims::clone(&claims), token))
+    }
+
+    /// The claims of `token`, from the cache or by a full check (then cached).
+    async fn validated(&self, token: &str) -> Result<Arc<Claims>, TokenError> {
+        let Some(cache) = &self.inner.cache else {
+            return self.validate_claims(token).await.map(Arc::new);
+        };
+        let now = jsonwebtoken::get_current_timestamp();
+        let now = i64::try_from(now).unwrap_or(i64::MAX);
+        let key = token_cache::key_of(token);
+        if let Some(claims) = cache.get(&key, now) {
+            return Ok(claims);
+        }
+        let claims = Arc::new(self.validate_claims(token).await?);
+        let leeway = i64::try_from(self.inner.leeway).unwrap_or(0);
+        cache.insert(key, Arc::clone(&claims), leeway, now);
+        Ok(claims)
+    }
+
+    /// Tokens currently remembered as valid (0 without a cache).
+    pub fn cached_tokens(&self) -> usize {
+        self.inner.cache.as_ref().map_or(0, TokenCache::len)
     }
 
     /// Validates `token` and returns its claims (no revocation check).

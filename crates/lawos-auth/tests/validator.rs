@@ -447,3 +447,61 @@ async fn a_revocation_check_can_be_added_to_a_built_validator() {
             .is_ok()
     );
 }
+
+/// A revocation check whose answer the test changes.
+struct Switch(std::sync::atomic::AtomicBool);
+
+#[async_trait::async_trait]
+impl SessionRevocation for Switch {
+    async fn is_revoked(&self, _sid: &str) -> Result<bool, String> {
+        Ok(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+#[actix_web::test]
+async fn a_token_is_checked_once_then_remembered_until_exp_with_revocation_every_time() {
+    let signer = lawos_auth::Es256Signer::generate().unwrap();
+    let switch = Arc::new(Switch(std::sync::atomic::AtomicBool::new(false)));
+    let v = TokenValidator::builder()
+        .issuer(TrustedIssuer::new(
+            ISSUER,
+            AUDIENCE,
+            KeySource::Static(signer.jwk_set()),
+        ))
+        .leeway(Duration::ZERO)
+        .revocation(switch.clone())
+        .build();
+    let token = signer.sign(&claims().with_session("s1")).unwrap();
+    assert_eq!(v.cached_tokens(), 0);
+    for _ in 0..3 {
+        assert!(v.validate(&token).await.is_ok());
+    }
+    assert_eq!(v.cached_tokens(), 1, "one entry per token");
+    // Revoked sessions are refused even though the token is remembered.
+    switch.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(v.validate(&token).await.unwrap_err(), TokenError::Revoked);
+    switch.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    // A token failing its check is never remembered.
+    let mut tampered = token.clone();
+    tampered.pop();
+    assert!(v.validate(&tampered).await.is_err());
+    assert_eq!(v.cached_tokens(), 1);
+    // Past exp a remembered token is checked again, and fails.
+    let mut short = claims();
+    short.exp = now() + 1;
+    let short = signer.sign(&short).unwrap();
+    assert!(v.validate(&short).await.is_ok());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(v.validate(&short).await.unwrap_err(), TokenError::Expired);
+    // Without a cache every request is a full check.
+    let uncached = TokenValidator::builder()
+        .issuer(TrustedIssuer::new(
+            ISSUER,
+            AUDIENCE,
+            KeySource::Static(signer.jwk_set()),
+        ))
+        .token_cache(0)
+        .build();
+    assert!(uncached.validate(&token).await.is_ok());
+    assert_eq!(uncached.cached_tokens(), 0);
+}

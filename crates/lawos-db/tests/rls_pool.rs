@@ -219,3 +219,43 @@ async fn runtime_role_is_confined() {
         .await;
     assert!(other_schema.is_err());
 }
+
+#[tokio::test]
+async fn context_values_reach_the_settings_unaltered_and_an_error_rolls_back() {
+    let db = TestDatabase::create(&[schema()]).await.expect("db");
+    let pool = runtime_pool(&db).await;
+    let firm = FirmId::new();
+    let awkward = "support:o'brien\\x'); select 1; --";
+    let ctx = TenantCtx {
+        act_as: Some(awkward.to_owned()),
+        ..TenantCtx::firm(firm, None)
+    };
+    let seen = with_tenant(&pool, &ctx, |conn| {
+        async move {
+            let row: Setting =
+                diesel::sql_query("SELECT current_setting('app.act_as', true) AS value")
+                    .get_result(conn)
+                    .await?;
+            Ok(row.value)
+        }
+        .scope_boxed()
+    })
+    .await
+    .expect("read back");
+    assert_eq!(seen, awkward);
+    // A failing request leaves nothing: its insert is rolled back.
+    let failed: Result<(), ApiError> = with_tenant(&pool, &TenantCtx::firm(firm, None), |conn| {
+        async move {
+            diesel::sql_query("INSERT INTO notes (id, firm_id, body) VALUES ($1, $2, 'x')")
+                .bind::<SqlUuid, _>(Uuid::now_v7())
+                .bind::<SqlUuid, _>(firm.0)
+                .execute(conn)
+                .await?;
+            Err(ApiError::internal("refused after the insert"))
+        }
+        .scope_boxed()
+    })
+    .await;
+    assert!(failed.is_err());
+    assert!(visible(&pool, firm).await.is_empty());
+}
