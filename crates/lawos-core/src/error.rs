@@ -39,10 +39,32 @@ pub enum ErrorCode {
     InvalidStageTransition,
     IdempotencyKeyReused,
     UnsupportedMediaType,
+    /// SSO login: the `state` is missing, unknown, expired, spent or another provider's.
+    SsoStateInvalid,
+    /// SSO login: the identity provider answered the callback with an error.
+    SsoProviderError,
+    /// SSO login: the provider refused the authorization code (bad, spent, PKCE mismatch).
+    SsoCodeRejected,
+    /// SSO login: the ID token failed verification (signature, issuer, audience, nonce, expiry).
+    SsoIdTokenInvalid,
+    /// SSO login: the identity has no active account here.
+    SsoUserNotProvisioned,
+    /// SSO login: the user belongs to several firms and the login named none.
+    SsoFirmRequired,
+    /// SSO login: the identity provider could not be reached or answered nonsense.
+    SsoProviderUnavailable,
+    /// The change would leave the platform without an active system administrator.
+    LastSystemAdmin,
+    /// A user cannot deactivate or erase their own account.
+    SelfDeactivation,
+    /// A time entry, expense or invoice cannot move between these statuses.
+    InvalidStatusTransition,
+    /// A trust disbursement or transfer would overdraw the client's trust balance.
+    TrustFundsInsufficient,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 37] = [
         Self::AuthTokenMissing,
         Self::AuthTokenInvalid,
         Self::AuthTokenExpired,
@@ -69,6 +91,17 @@ impl ErrorCode {
         Self::InvalidStageTransition,
         Self::IdempotencyKeyReused,
         Self::UnsupportedMediaType,
+        Self::SsoStateInvalid,
+        Self::SsoProviderError,
+        Self::SsoCodeRejected,
+        Self::SsoIdTokenInvalid,
+        Self::SsoUserNotProvisioned,
+        Self::SsoFirmRequired,
+        Self::SsoProviderUnavailable,
+        Self::LastSystemAdmin,
+        Self::SelfDeactivation,
+        Self::InvalidStatusTransition,
+        Self::TrustFundsInsufficient,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +132,17 @@ impl ErrorCode {
             Self::InvalidStageTransition => "INVALID_STAGE_TRANSITION",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::InvalidStatusTransition => "INVALID_STATUS_TRANSITION",
+            Self::TrustFundsInsufficient => "TRUST_FUNDS_INSUFFICIENT",
+            Self::SsoStateInvalid => "SSO_STATE_INVALID",
+            Self::SsoProviderError => "SSO_PROVIDER_ERROR",
+            Self::SsoCodeRejected => "SSO_CODE_REJECTED",
+            Self::SsoIdTokenInvalid => "SSO_ID_TOKEN_INVALID",
+            Self::SsoUserNotProvisioned => "SSO_USER_NOT_PROVISIONED",
+            Self::SsoFirmRequired => "SSO_FIRM_REQUIRED",
+            Self::SsoProviderUnavailable => "SSO_PROVIDER_UNAVAILABLE",
+            Self::LastSystemAdmin => "LAST_SYSTEM_ADMIN",
+            Self::SelfDeactivation => "SELF_DEACTIVATION",
         }
     }
 
@@ -116,9 +160,11 @@ impl ErrorCode {
             | Self::TimeEntryAlreadyInvoiced
             | Self::MalformedJson => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound => StatusCode::NOT_FOUND,
-            Self::ResourceAlreadyExists | Self::ResourceConflict | Self::InvalidStageTransition => {
-                StatusCode::CONFLICT
-            }
+            Self::ResourceAlreadyExists
+            | Self::ResourceConflict
+            | Self::InvalidStageTransition
+            | Self::InvalidStatusTransition
+            | Self::TrustFundsInsufficient => StatusCode::CONFLICT,
             Self::DocumentUploadFailed | Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
             Self::LogtoSyncFailed => StatusCode::BAD_GATEWAY,
             Self::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
@@ -127,6 +173,15 @@ impl ErrorCode {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::SsoStateInvalid => StatusCode::BAD_REQUEST,
+            Self::SsoProviderError => StatusCode::BAD_REQUEST,
+            Self::SsoCodeRejected => StatusCode::BAD_REQUEST,
+            Self::SsoIdTokenInvalid => StatusCode::BAD_REQUEST,
+            Self::SsoUserNotProvisioned => StatusCode::FORBIDDEN,
+            Self::SsoFirmRequired => StatusCode::BAD_REQUEST,
+            Self::SsoProviderUnavailable => StatusCode::BAD_GATEWAY,
+            Self::LastSystemAdmin => StatusCode::CONFLICT,
+            Self::SelfDeactivation => StatusCode::CONFLICT,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::handlers::token::{DEFAULT_CLIENT_ID, start_session};
 use crate::input::sso::{Callback, LoginQuery};
 use crate::sso::account::sign_in;
-use crate::sso::error::SsoError;
+use crate::sso::error::{self, SsoError};
 use crate::sso::pending::{self, PendingLogin};
 use crate::state::AuthState;
 use crate::support::locks::Locks;
@@ -20,7 +20,7 @@ type Result<T> = std::result::Result<T, SsoError>;
 fn redis(locks: &Locks) -> Result<&lawos_cache::Cache> {
     locks
         .cache()
-        .ok_or_else(|| ApiError::unavailable("SSO needs Redis for the login state").into())
+        .ok_or_else(|| ApiError::unavailable("SSO needs Redis for the login state"))
 }
 
 /// Starts a login: 302 to the provider's authorization endpoint.
@@ -78,15 +78,15 @@ pub async fn callback(
             error, description, ..
         } => {
             tracing::info!(provider = %provider.config.name, %error, "the identity provider refused the login");
-            return Err(SsoError::provider_error(&error, description.as_deref()));
+            return Err(error::provider_error(&error, description.as_deref()));
         }
         Callback::Code { code, iss, .. } => (code, iss),
     };
     let pending = pending
         .filter(|p| p.provider == provider.config.name)
-        .ok_or_else(SsoError::state_invalid)?;
+        .ok_or_else(error::state_invalid)?;
     if iss.is_some_and(|iss| iss != provider.config.issuer) {
-        return Err(SsoError::code_rejected(
+        return Err(error::code_rejected(
             "the response's iss is not the provider's issuer (RFC 9207)",
         ));
     }

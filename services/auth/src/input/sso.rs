@@ -7,7 +7,7 @@ use lawos_core::{ApiError, ErrorCode};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::sso::error::SsoError;
+use crate::sso::error::{self, SsoError};
 
 /// `GET /api/v1/auth/sso/{provider}/login?firm_id=`: the firm to sign in to,
 /// for users of several firms (a provider bound to a firm ignores no other).
@@ -67,11 +67,13 @@ impl Callback {
                 state: get("state"),
             });
         }
-        let state = get("state").ok_or_else(SsoError::state_invalid)?;
+        let state = get("state").ok_or_else(error::state_invalid)?;
         let code = get("code").ok_or_else(|| {
-            SsoError::Api(
-                FieldErrors::single("code", ErrorCode::RequiredFieldMissing, "is required").into(),
-            )
+            SsoError::from(FieldErrors::single(
+                "code",
+                ErrorCode::RequiredFieldMissing,
+                "is required",
+            ))
         })?;
         Ok(Self::Code {
             code,
@@ -107,10 +109,8 @@ mod tests {
             Callback::Error { error, .. } if error == "access_denied"
         ));
         assert_eq!(
-            Callback::parse(&params(&[("code", "c")]))
-                .unwrap_err()
-                .code(),
-            crate::sso::error::STATE_INVALID
+            Callback::parse(&params(&[("code", "c")])).unwrap_err().code,
+            ErrorCode::SsoStateInvalid
         );
         assert_eq!(
             LoginQuery {

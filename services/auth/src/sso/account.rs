@@ -13,7 +13,7 @@ use lawos_db::{TenantCtx, with_tenant};
 use uuid::Uuid;
 
 use super::config::ProviderConfig;
-use super::error::SsoError;
+use super::error::{self, SsoError};
 use super::provider::ExternalIdentity;
 use crate::model::{Profile, User};
 use crate::schema::users;
@@ -124,16 +124,16 @@ async fn account(
         .as_deref()
         .filter(|_| identity.email_verified)
     else {
-        return Ok(Err(SsoError::not_provisioned(
+        return Ok(Err(error::not_provisioned(
             "the identity is not linked and the provider asserts no verified e-mail",
         )));
     };
     Ok(match lock_by_email(conn, email).await? {
         Some(user) if user.issuer == LOCAL_ISSUER => Ok((user, true)),
-        Some(_) => Err(SsoError::not_provisioned(
+        Some(_) => Err(error::not_provisioned(
             "the account is linked to another identity",
         )),
-        None => Err(SsoError::not_provisioned("no account has this e-mail")),
+        None => Err(error::not_provisioned("no account has this e-mail")),
     })
 }
 
@@ -146,7 +146,7 @@ fn choose_profile(
 ) -> Result<Option<Profile>, SsoError> {
     let wanted = match (bound, asked) {
         (Some(bound), Some(asked)) if bound != asked => {
-            return Err(SsoError::not_provisioned(
+            return Err(error::not_provisioned(
                 "this identity provider signs in to another firm",
             ));
         }
@@ -158,8 +158,8 @@ fn choose_profile(
             .into_iter()
             .find(|p| p.firm_id == firm)
             .map(Some)
-            .ok_or_else(|| SsoError::not_provisioned("not an active member of the firm")),
-        None if profiles.len() > 1 => Err(SsoError::firm_required()),
+            .ok_or_else(|| error::not_provisioned("not an active member of the firm")),
+        None if profiles.len() > 1 => Err(error::firm_required()),
         None => Ok(profiles.into_iter().next()),
     }
 }
@@ -180,7 +180,7 @@ pub async fn sign_in(
                 Err(refused) => return Ok(Err(refused)),
             };
             if !user.can_sign_in() {
-                return Ok(Err(SsoError::not_provisioned("the account is deactivated")));
+                return Ok(Err(error::not_provisioned("the account is deactivated")));
             }
             let profiles = storage::active_profiles(conn, user.id).await?;
             let profile = match choose_profile(profiles, bound, asked_firm) {
@@ -188,7 +188,7 @@ pub async fn sign_in(
                 Err(refused) => return Ok(Err(refused)),
             };
             if profile.is_none() && user.platform_role.is_none() {
-                return Ok(Err(SsoError::not_provisioned(
+                return Ok(Err(error::not_provisioned(
                     "the account is not an active member of any firm",
                 )));
             }
@@ -245,12 +245,12 @@ mod tests {
         assert_eq!(
             choose_profile(both.clone(), Some(b), Some(a))
                 .unwrap_err()
-                .code(),
-            super::super::error::NOT_PROVISIONED
+                .code,
+            lawos_core::ErrorCode::SsoUserNotProvisioned
         );
         assert_eq!(
-            choose_profile(both.clone(), None, None).unwrap_err().code(),
-            super::super::error::FIRM_REQUIRED
+            choose_profile(both.clone(), None, None).unwrap_err().code,
+            lawos_core::ErrorCode::SsoFirmRequired
         );
         assert_eq!(
             choose_profile(both, None, Some(a))

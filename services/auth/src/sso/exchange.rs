@@ -21,11 +21,12 @@ use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::error::{self, SsoError};
+use super::error::SsoError;
 use super::provider::{Presented, unverified_issuer};
 use crate::handlers::token::{DEFAULT_CLIENT_ID, start_session};
 use crate::oauth::{OAuthError, required};
 use crate::state::AuthState;
+use lawos_core::ErrorCode;
 
 pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 pub const JWT_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
@@ -46,29 +47,29 @@ pub fn is_external(state: &AuthState, params: &HashMap<String, String>) -> bool 
 
 /// The OAuth error of a refused external sign-in.
 fn oauth_error(e: SsoError) -> actix_web::Error {
-    match e {
-        SsoError::Api(api) => api.into(),
-        SsoError::Sso { code, .. } if code == error::PROVIDER_UNAVAILABLE => {
+    match e.code {
+        ErrorCode::SsoProviderUnavailable => {
             lawos_core::ApiError::unavailable("identity provider unavailable").into()
         }
-        SsoError::Sso { code, .. } if code == error::FIRM_REQUIRED => OAuthError::invalid_request(
+        ErrorCode::SsoFirmRequired => OAuthError::invalid_request(
             "parameter firm_id is required: the user belongs to several firms",
         )
         .into(),
-        SsoError::Sso {
-            code,
-            message,
-            details,
-            ..
-        } => {
-            let reason = details["reason"].as_str().unwrap_or_default().to_owned();
+        code if code.as_str().starts_with("SSO_") => {
+            let reason = e
+                .details
+                .as_ref()
+                .and_then(|d| d["reason"].as_str())
+                .unwrap_or_default()
+                .to_owned();
             let description = if reason.is_empty() {
-                format!("{code}: {message}")
+                format!("{code}: {}", e.message)
             } else {
-                format!("{code}: {message} ({reason})")
+                format!("{code}: {} ({reason})", e.message)
             };
             OAuthError::invalid_grant(description).into()
         }
+        _ => e.into(),
     }
 }
 

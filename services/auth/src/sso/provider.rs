@@ -19,7 +19,7 @@ use openidconnect::{
 use url::Url;
 
 use super::config::ProviderConfig;
-use super::error::SsoError;
+use super::error::{self, SsoError};
 
 /// The shortest interval between two JWKS fetches of one provider.
 const JWKS_REFETCH: Duration = Duration::from_secs(30);
@@ -70,7 +70,7 @@ impl Registry {
         self.providers
             .get(name)
             .cloned()
-            .ok_or_else(|| SsoError::unknown_provider(name))
+            .ok_or_else(|| error::unknown_provider(name))
     }
 
     /// The provider whose issuer is exactly `issuer`.
@@ -147,12 +147,10 @@ impl Provider {
             return Ok(found.clone());
         }
         let issuer = IssuerUrl::new(self.config.issuer.clone())
-            .map_err(|e| SsoError::unavailable(format!("issuer URL: {e}")))?;
+            .map_err(|e| error::unavailable(format!("issuer URL: {e}")))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
             .await
-            .map_err(|e| {
-                SsoError::unavailable(format!("discovery of {}: {e}", self.config.name))
-            })?;
+            .map_err(|e| error::unavailable(format!("discovery of {}: {e}", self.config.name)))?;
         let found = Arc::new(Discovered {
             metadata,
             keys_fetched: Instant::now(),
@@ -178,7 +176,7 @@ impl Provider {
         }
         let keys = CoreJsonWebKeySet::fetch_async(current.metadata.jwks_uri(), &self.http)
             .await
-            .map_err(|e| SsoError::unavailable(format!("keys of {}: {e}", self.config.name)))?;
+            .map_err(|e| error::unavailable(format!("keys of {}: {e}", self.config.name)))?;
         let metadata = current.metadata.clone().set_jwks(keys);
         *slot = Some(Arc::new(Discovered {
             metadata,
@@ -202,7 +200,7 @@ impl Provider {
         SsoError,
     > {
         let redirect = RedirectUrl::new(self.config.redirect_url.clone())
-            .map_err(|e| SsoError::Api(lawos_core::ApiError::internal(e)))?;
+            .map_err(lawos_core::ApiError::internal)?;
         Ok(CoreClient::from_provider_metadata(
             discovered.metadata.clone(),
             ClientId::new(self.config.client_id.clone()),
@@ -247,19 +245,19 @@ impl Provider {
         let client = self.client(&discovered)?;
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .map_err(|e| SsoError::unavailable(format!("no token endpoint: {e}")))?
+            .map_err(|e| error::unavailable(format!("no token endpoint: {e}")))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
             .request_async(&self.http)
             .await
             .map_err(|e| match e {
                 RequestTokenError::ServerResponse(r) => {
-                    SsoError::code_rejected(r.error().as_ref().to_owned())
+                    error::code_rejected(r.error().as_ref().to_owned())
                 }
-                other => SsoError::unavailable(format!("token endpoint: {other}")),
+                other => error::unavailable(format!("token endpoint: {other}")),
             })?;
         let id_token = response
             .id_token()
-            .ok_or_else(|| SsoError::id_token_invalid("the provider returned no ID token"))?;
+            .ok_or_else(|| error::id_token_invalid("the provider returned no ID token"))?;
         let nonce = Nonce::new(nonce.to_owned());
         let (claims, discovered) = self
             .verify(id_token, Some(&nonce), Presented::IdToken)
@@ -270,14 +268,14 @@ impl Provider {
             let verifier = client.id_token_verifier();
             let alg = id_token
                 .signing_alg()
-                .map_err(|e| SsoError::id_token_invalid(e.to_string()))?;
+                .map_err(|e| error::id_token_invalid(e.to_string()))?;
             let key = id_token
                 .signing_key(&verifier)
-                .map_err(|e| SsoError::id_token_invalid(e.to_string()))?;
+                .map_err(|e| error::id_token_invalid(e.to_string()))?;
             let actual = AccessTokenHash::from_token(response.access_token(), alg, key)
-                .map_err(|e| SsoError::id_token_invalid(e.to_string()))?;
+                .map_err(|e| error::id_token_invalid(e.to_string()))?;
             if actual != *expected {
-                return Err(SsoError::id_token_invalid("at_hash does not match"));
+                return Err(error::id_token_invalid("at_hash does not match"));
             }
         }
         Ok(ExternalIdentity::from_claims(&claims))
@@ -292,7 +290,7 @@ impl Provider {
         kind: Presented,
     ) -> Result<ExternalIdentity, SsoError> {
         let parsed = CoreIdToken::from_str(token)
-            .map_err(|e| SsoError::id_token_invalid(format!("not a JWT: {e}")))?;
+            .map_err(|e| error::id_token_invalid(format!("not a JWT: {e}")))?;
         let (claims, _) = self.verify(&parsed, None, kind).await?;
         Ok(ExternalIdentity::from_claims(&claims))
     }
@@ -323,12 +321,12 @@ impl Provider {
                 )) if !refreshed => {
                     refreshed = true;
                     if !self.refresh_keys().await? {
-                        return Err(SsoError::id_token_invalid(
+                        return Err(error::id_token_invalid(
                             "signed by a key the provider does not publish",
                         ));
                     }
                 }
-                Err(e) => return Err(SsoError::id_token_invalid(e.to_string())),
+                Err(e) => return Err(error::id_token_invalid(e.to_string())),
             }
         }
     }
@@ -371,7 +369,7 @@ mod tests {
         let registry = Registry::new(Vec::new()).unwrap();
         assert!(registry.is_empty());
         assert_eq!(
-            registry.get("logto").err().unwrap().code(),
+            registry.get("logto").err().unwrap().code.as_str(),
             "RESOURCE_NOT_FOUND"
         );
     }
