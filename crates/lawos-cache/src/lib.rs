@@ -5,6 +5,7 @@
 //! Every key this crate writes goes through [`Cache::key`], so one prefix
 //! (`LAWOS_REDIS_PREFIX`, or a per-test prefix) isolates an environment.
 
+pub mod lease;
 mod lock;
 mod middleware;
 mod rate_limit;

@@ -34,8 +34,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::lease::{Grant, Leases};
 use crate::middleware::{Identity, peer_identity};
 use crate::{Cache, CacheError};
 
@@ -201,34 +202,42 @@ impl RateDecision {
     }
 }
 
-/// KEYS[1] the caller's TAT; ARGV period (µs), limit, burst.
-/// Returns {allowed, remaining, tat_us, retry_after_us}.
-const GCRA: &str = r#"
+/// KEYS[1] the caller's TAT; ARGV period (µs), limit, burst, want.
+/// Takes up to `want` tokens that are available now (GCRA: each token moves the
+/// TAT one interval on). Returns {taken, remaining, tat_us, retry_after_us}.
+const GCRA_TAKE: &str = r#"
 local period = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
+local want = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = period / limit
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-local new_tat = tat + interval
-local allow_at = new_tat - burst * interval
-if now < allow_at then
+local available = math.floor((now + burst * interval - tat) / interval)
+if available < 1 then
+  local allow_at = tat + interval - burst * interval
   return {0, 0, string.format('%.0f', tat), string.format('%.0f', allow_at - now)}
 end
+local taken = math.min(want, available)
+local new_tat = tat + taken * interval
 local ttl_ms = math.max(1, math.ceil((new_tat - now) / 1000))
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', ttl_ms)
-return {1, math.floor((now - allow_at) / interval), string.format('%.0f', new_tat), '0'}
+return {taken, available - taken, string.format('%.0f', new_tat), '0'}
 "#;
 
-/// The rate limiter: policies per client type over a shared [`Cache`], and the
-/// identity function its middleware keys requests by. Cheap to clone.
+/// The rate limiter: policies per client type over a shared [`Cache`], the
+/// identity function its middleware keys requests by, and this instance's
+/// leases on the shared buckets ([`crate::lease`]: one Redis call per batch of
+/// a busy caller's requests, never over the limit). Cheap to clone; clones
+/// share the leases.
 #[derive(Clone)]
 pub struct RateLimiter {
     cache: Cache,
     policies: [RatePolicy; 3],
     script: Arc<Script>,
+    leases: Arc<Leases>,
     pub(crate) identity: Identity,
 }
 
@@ -248,7 +257,8 @@ impl RateLimiter {
         Self {
             cache,
             policies: ClientType::ALL.map(ClientType::default_policy),
-            script: Arc::new(Script::new(GCRA)),
+            script: Arc::new(Script::new(GCRA_TAKE)),
+            leases: Arc::new(Leases::default()),
             identity: Arc::new(peer_identity),
         }
     }
@@ -280,7 +290,9 @@ impl RateLimiter {
         &self.cache
     }
 
-    /// Counts one request by `subject` as `client_type` and decides it.
+    /// Counts one request by `subject` as `client_type` and decides it: from
+    /// this instance's lease when it holds one, else with one Redis call that
+    /// takes a new lease.
     pub async fn check(
         &self,
         subject: &str,
@@ -290,29 +302,37 @@ impl RateLimiter {
         let key = self
             .cache
             .key(&format!("ratelimit:{}:{subject}", client_type.as_str()));
+        let now = Instant::now();
+        if let Some(decision) = self.leases.spend(&key, policy, now) {
+            return Ok(decision);
+        }
+        let want = self.leases.want(&key, policy, now);
+        let grant = self.take(&key, policy, want).await?;
+        Ok(self
+            .leases
+            .settle(&key, policy, want, grant, Instant::now()))
+    }
+
+    /// Takes up to `want` tokens from the shared bucket `key`.
+    async fn take(&self, key: &str, policy: RatePolicy, want: u32) -> Result<Grant, CacheError> {
         let period_us = u64::try_from(policy.period.as_micros())
             .unwrap_or(u64::MAX)
             .max(1);
         let mut conn = self.cache.conn().await?;
-        let (allowed, remaining, tat_us, retry_us): (i64, i64, u64, u64) = self
+        let (taken, remaining, tat_us, retry_us): (i64, i64, u64, u64) = self
             .script
             .key(key)
             .arg(period_us)
             .arg(policy.limit.max(1))
             .arg(policy.burst.max(1))
+            .arg(want.max(1))
             .invoke_async(&mut conn)
             .await?;
-        let allowed = allowed == 1;
-        Ok(RateDecision {
-            allowed,
-            limit: policy.limit,
+        Ok(Grant {
+            taken: u32::try_from(taken.max(0)).unwrap_or(0),
             remaining: u32::try_from(remaining.max(0)).unwrap_or(u32::MAX),
             reset_epoch_secs: tat_us.div_ceil(1_000_000),
-            retry_after_secs: if allowed {
-                0
-            } else {
-                retry_us.div_ceil(1_000_000).max(1)
-            },
+            retry_after: Duration::from_micros(retry_us),
         })
     }
 }
@@ -464,6 +484,27 @@ mod tests {
             }
         }
         assert_eq!(allowed, 50);
+    }
+
+    #[tokio::test]
+    async fn two_instances_with_leases_never_exceed_the_burst_together() {
+        // Two replicas (their own leases) on one bucket: 1 per minute, burst 160
+        // (leases up to 10 tokens). Together never more than 160; each may
+        // strand at most one lease, so at least 160 - 10 get through.
+        let a = limiter(1, 160, Duration::from_secs(60));
+        let policy = a.policy(ClientType::Web);
+        let b = RateLimiter::new(a.cache().clone()).with_policy(ClientType::Web, policy);
+        let mut allowed = 0u32;
+        for i in 0..400 {
+            let l = if i % 3 == 0 { &a } else { &b };
+            if l.check("gina", ClientType::Web).await.unwrap().allowed {
+                allowed += 1;
+            }
+        }
+        let cap = crate::lease::max_lease(a.policy(ClientType::Web));
+        assert_eq!(cap, 10);
+        assert!(allowed <= 160, "allowed {allowed}");
+        assert!(allowed >= 160 - cap, "allowed {allowed}");
     }
 
     #[test]
