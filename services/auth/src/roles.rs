@@ -18,8 +18,10 @@ pub const FIRM_ROLES: [&str; 6] = [
     "CLIENT",
 ];
 
-/// SYSTEM_ADMIN: `firms:*`, `users:*`, `support-access:*`, `access-grants:*`.
-pub const SYSTEM_ADMIN_SCOPES: [&str; 13] = [
+/// SYSTEM_ADMIN: `firms:*`, `users:*`, `support-access:*`, `access-grants:*`,
+/// and the audit log of any firm it names (`audit:read`, `audit:verify`): the
+/// platform operator verifies a firm's chain.
+pub const SYSTEM_ADMIN_SCOPES: [&str; 15] = [
     "firms:create",
     "firms:read",
     "firms:update",
@@ -33,6 +35,8 @@ pub const SYSTEM_ADMIN_SCOPES: [&str; 13] = [
     "access-grants:create",
     "access-grants:read",
     "access-grants:revoke",
+    "audit:read",
+    "audit:verify",
 ];
 
 /// The roles claim of a user: their platform role, then their role in the firm.
@@ -82,6 +86,7 @@ mod tests {
         let admin = scopes_for(&roles(Some(SYSTEM_ADMIN), None));
         assert!(admin.contains(&"firms:create".to_owned()));
         assert!(admin.contains(&"support-access:revoke".to_owned()));
+        assert!(admin.contains(&"audit:verify".to_owned()));
         for role in FIRM_ROLES {
             assert!(scopes_for(&roles(None, Some(role))).is_empty(), "{role}");
         }

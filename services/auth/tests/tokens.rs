@@ -18,6 +18,8 @@ async fn a_password_grant_token_is_accepted_by_another_service_through_the_jwks(
     assert_eq!(body["expires_in"], 900);
     assert!(body["refresh_token"].as_str().unwrap().starts_with("lrt_"));
     assert!(body["scope"].as_str().unwrap().contains("firms:create"));
+    // The platform operator reads and verifies any firm's audit chain it names.
+    assert!(body["scope"].as_str().unwrap().contains("audit:verify"));
     let access = body["access_token"].as_str().unwrap();
 
     let claims = claims(&app, access).await;

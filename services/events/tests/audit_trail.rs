@@ -238,3 +238,53 @@ async fn tenants_answers_a_firms_audit_trail_from_the_events_service() {
     let other = lawos_testkit::TestUser::member(lawos_core::FirmId::new(), "FIRM_ADMIN");
     assert_eq!(get(&app, &path, &other).await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_system_administrator_verifies_the_chain_of_the_firm_it_names() {
+    let app = app().await;
+    let firm = create_firm(&app, "audit-operator").await;
+    rename_firm(&app, firm, "Audit Operator, Renamed").await;
+    let history = format!("/api/v1/events/entities/firm/{firm}");
+    assert!(
+        eventually(WAIT, || async {
+            get_json(&app, &history, &auditor(firm)).await["data"]
+                .as_array()
+                .is_some_and(|d| d.len() == 2)
+        })
+        .await
+    );
+    // The scopes the auth service puts in a system administrator's token
+    // (`lawos_svc_auth::roles::SYSTEM_ADMIN_SCOPES` includes the audit scopes).
+    let operator =
+        lawos_testkit::TestUser::system_admin().with_scopes(&["audit:read", "audit:verify"]);
+    let verify = |user: lawos_testkit::TestUser, firm_header: Option<String>| {
+        let app = &app;
+        async move {
+            let mut req = app.as_user(reqwest::Method::GET, "/api/v1/events/verify", &user);
+            if let Some(f) = firm_header {
+                req = req.header("X-Firm-Id", f);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = verify(operator.clone(), Some(firm.to_string())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        serde_json::json!({"valid": true, "checked": 2, "firstBrokenAt": null})
+    );
+    // Without naming a firm there is no chain to verify.
+    let (status, body) = verify(operator, None).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "FIRM_ACCESS_DENIED");
+    // An administrator token without the audit scope is still refused.
+    let (status, body) = verify(
+        lawos_testkit::TestUser::system_admin(),
+        Some(firm.to_string()),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "PERMISSION_DENIED");
+}
