@@ -69,6 +69,24 @@ impl Access {
             .is_none_or(|caps| caps.can_read_field(resource_type, field))
     }
 
+    /// `value` as a JSON body without the fields of `resource_type` the caller
+    /// may not read. When none of them is hidden (the common case) the value is
+    /// written straight out, without an intermediate `serde_json::Value`.
+    pub fn to_json<T: serde::Serialize>(
+        &self,
+        resource_type: &str,
+        value: &T,
+    ) -> Result<Vec<u8>, ApiError> {
+        match self.capabilities() {
+            Some(caps) if caps.hides_fields_of(resource_type) => {
+                let mut body = serde_json::to_value(value).map_err(ApiError::internal)?;
+                caps.redact(resource_type, &mut body);
+                serde_json::to_vec(&body).map_err(ApiError::internal)
+            }
+            _ => serde_json::to_vec(value).map_err(ApiError::internal),
+        }
+    }
+
     /// Drops the fields the caller may not read from a response body.
     pub fn redact(&self, resource_type: &str, body: &mut Value) {
         if let Some(caps) = self.capabilities() {

@@ -16,14 +16,14 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use lawos_auth::{Principal, ServiceTokenSource};
 use lawos_cache::Cache;
-use lawos_core::{ApiError, FirmId};
+use lawos_core::{ApiError, FirmId, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::Access;
 use crate::capabilities::{Capabilities, CapabilitiesDoc};
 use crate::client::RbacClient;
-use crate::decision::Resource;
+use crate::decision::{Decision, Resource};
 
 /// The longest a cached capabilities entry lives.
 pub const CACHE_TTL: Duration = Duration::from_secs(300);
@@ -180,6 +180,22 @@ impl Authz {
         let access = self.access(principal, firm).await?;
         access.require_firm(scope)?;
         Ok(access)
+    }
+
+    /// The decision for `user` of `firm` (not the caller: the recipient of
+    /// something, such as a notification) on `resource` under `scope`, from
+    /// their capabilities as they are now (the same cache and invalidation).
+    pub async fn decide_for(
+        &self,
+        firm: FirmId,
+        user: UserId,
+        scope: &str,
+        resource: &Resource,
+    ) -> Result<Decision, ApiError> {
+        Ok(self
+            .capabilities(firm.0, user.0)
+            .await?
+            .decide(scope, resource))
     }
 
     /// The user's capabilities: in process, else Redis, else one call to rbac.

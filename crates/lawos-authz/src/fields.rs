@@ -19,6 +19,13 @@ impl Capabilities {
         self.rule(resource_type, field).0
     }
 
+    /// Whether any field of `resource_type` is hidden from this user.
+    pub fn hides_fields_of(&self, resource_type: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|((t, _), (read, _))| t == resource_type && !read)
+    }
+
     pub fn can_write_field(&self, resource_type: &str, field: &str) -> bool {
         self.rule(resource_type, field).1
     }
@@ -66,6 +73,7 @@ impl Capabilities {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::capabilities::sample::caps;
     use serde_json::json;
@@ -90,6 +98,29 @@ mod tests {
         let mut other = json!({ "ssn": "kept: another resource type" });
         c.redact("MATTER", &mut other);
         assert!(other.get("ssn").is_some());
+    }
+
+    #[test]
+    fn bodies_are_written_straight_unless_a_field_of_their_type_is_hidden() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Client {
+            name: &'static str,
+            date_of_birth: &'static str,
+        }
+        let c = caps(&[], &[], &[], &[("CLIENT", "date_of_birth", false, true)]);
+        assert!(c.hides_fields_of("CLIENT") && !c.hides_fields_of("MATTER"));
+        let access = crate::Access::User(std::sync::Arc::new(c));
+        let value = Client {
+            name: "n",
+            date_of_birth: "1970-01-01",
+        };
+        let redacted: serde_json::Value =
+            serde_json::from_slice(&access.to_json("CLIENT", &value).unwrap()).unwrap();
+        assert_eq!(redacted, json!({ "name": "n" }));
+        let whole: serde_json::Value =
+            serde_json::from_slice(&access.to_json("MATTER", &value).unwrap()).unwrap();
+        assert_eq!(whole, json!({ "name": "n", "dateOfBirth": "1970-01-01" }));
     }
 
     #[test]

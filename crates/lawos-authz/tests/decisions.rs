@@ -314,3 +314,60 @@ async fn a_lost_broker_connection_resubscribes_and_empties_the_process_cache() {
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn decisions_for_another_user_follow_their_role_and_walls() {
+    use lawos_authz::{Decision, Resource};
+    let app = app().await;
+    let firm = FirmId::new();
+    let lawyer = member(&app, firm, "LAWYER").await;
+    let staff = member(&app, firm, "STAFF").await;
+    let matter = Uuid::now_v7();
+    let task = Resource::new("TASK", Uuid::now_v7()).under("MATTER", matter);
+    let decide = |user: lawos_core::UserId, scope: &'static str, resource: Resource| {
+        let authz = authz(&app);
+        async move {
+            authz
+                .decide_for(firm, user, scope, &resource)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        decide(lawyer.user_id, "matters:read", Resource::matter(matter)).await,
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide(lawyer.user_id, "tasks:read", task).await,
+        Decision::Allowed
+    );
+    // STAFF reaches assigned matters only.
+    assert_eq!(
+        decide(staff.user_id, "tasks:read", task).await,
+        Decision::Hidden
+    );
+    // Another firm's user has nothing here.
+    let stranger = lawos_core::UserId::new();
+    assert_eq!(
+        decide(stranger, "matters:read", Resource::matter(matter)).await,
+        Decision::Hidden
+    );
+
+    grant(
+        &app,
+        firm,
+        &format!("MATTER/{matter}"),
+        lawyer.user_id,
+        json!({ "action": "DENY", "reason": "ethical wall" }),
+    )
+    .await;
+    let walled = lawos_testkit::broker::eventually(SETTLE, || async {
+        decide(lawyer.user_id, "tasks:read", task).await == Decision::Hidden
+    })
+    .await;
+    assert!(walled, "the wall did not reach the decision for the lawyer");
+    assert_eq!(
+        decide(lawyer.user_id, "matters:read", Resource::matter(matter)).await,
+        Decision::Hidden
+    );
+}

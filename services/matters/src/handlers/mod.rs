@@ -62,7 +62,8 @@ pub(crate) fn respond(
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::build(status)
         .insert_header((ETAG, matter.etag()))
-        .json(matter_json(access, matter)?))
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(access.to_json(MATTER, matter)?))
 }
 
 /// The matter exists (404) and, for a write, is not closed (400).
