@@ -56,6 +56,21 @@ pub fn members(principal: &Principal) -> Result<(Uuid, TenantCtx), ApiError> {
     Ok((firm.0, firm_ctx(principal, firm)))
 }
 
+/// [`members`], or for a service (its token and `X-Firm-Id`) the directory of
+/// the firm it names: services check who a firm's members are (mentions,
+/// recipients) after their own access checks.
+pub fn members_for(
+    principal: &Principal,
+    firm_header: Option<&str>,
+) -> Result<(Uuid, TenantCtx), ApiError> {
+    if principal.is_service()
+        && let Some(firm) = firm_header.and_then(|v| v.parse::<FirmId>().ok())
+    {
+        return Ok((firm.0, firm_ctx(principal, firm)));
+    }
+    members(principal)
+}
+
 /// How far an administrative call on users reaches.
 pub enum Reach {
     /// Every user, every firm profile.

@@ -175,7 +175,7 @@ pub fn openapi() -> serde_json::Value {
         .op(
             "get",
             "/api/v1/auth/members",
-            "Active members of the caller's firm (cursor list; q filters name/e-mail, role filters the role)",
+            "Active members of the caller's firm, or for a service of the firm named in X-Firm-Id (cursor list; q filters name/e-mail, role filters the role)",
             None,
             &[
                 (200, "A page of members"),
@@ -187,7 +187,7 @@ pub fn openapi() -> serde_json::Value {
         .op(
             "get",
             "/api/v1/auth/members/{userId}",
-            "One active member of the caller's firm",
+            "One active member of the caller's firm (a service: of the firm named in X-Firm-Id)",
             None,
             &[(200, "The member"), (403, "Portal user"), (404, "Not a member of the caller's firm")],
         )

@@ -200,3 +200,54 @@ async fn bad_parameters_are_named_and_portal_users_are_refused() {
         .unwrap();
     expect_error(res, 401, "AUTH_TOKEN_MISSING").await;
 }
+
+#[tokio::test]
+async fn a_service_reads_the_directory_of_the_firm_it_names() {
+    let app = app().await;
+    let firm = seed(&app).await;
+    let token = app.envs[0].service_tokens.token().await.unwrap();
+    let get = |path: String, firm_header: Option<Uuid>| {
+        let mut req = app.http.get(app.url(&path)).bearer_auth(&token);
+        if let Some(f) = firm_header {
+            req = req.header("x-firm-id", f.to_string());
+        }
+        req.send()
+    };
+    let res = get(format!("/api/v1/auth/members/{}", firm.bob), Some(firm.id))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bob: Value = res.json().await.unwrap();
+    assert_eq!(bob["email"], "bob@a.example");
+    // Another firm's member is not in the named firm; no firm named: refused.
+    let res = get(format!("/api/v1/auth/members/{}", firm.eve), Some(firm.id))
+        .await
+        .unwrap();
+    expect_error(res, 404, "RESOURCE_NOT_FOUND").await;
+    let res = get(format!("/api/v1/auth/members/{}", firm.bob), None)
+        .await
+        .unwrap();
+    expect_error(res, 403, "PERMISSION_DENIED").await;
+    let res = get("/api/v1/auth/members".to_owned(), Some(firm.id))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let all: Value = res.json().await.unwrap();
+    assert_eq!(
+        emails(&all),
+        ["ann@a.example", "bob@a.example", "cat@a.example"]
+    );
+    // A user naming another firm in X-Firm-Id is still held to their own.
+    let ann = member_of(firm.ann, firm.id, "LAWYER");
+    let res = app
+        .as_user(
+            Method::GET,
+            &format!("/api/v1/auth/members/{}", firm.eve),
+            &ann,
+        )
+        .header("x-firm-id", Uuid::now_v7().to_string())
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "RESOURCE_NOT_FOUND").await;
+}
