@@ -95,8 +95,11 @@ struct Args {
     /// The pgbench binary (default: on PATH, else /usr/lib/postgresql/*/bin)
     #[arg(long)]
     pgbench: Option<PathBuf>,
-    /// Per-principal rate limits on (production's path: Redis-backed limiter);
-    /// off by default, as in the test kit
+    /// Production's path: per-principal rate limits on (leases on the Redis
+    /// buckets; the web policy raised to 60,000,000/min so that the one bench
+    /// user is never refused and the limiter's cost is what is measured) and
+    /// tokens carrying a session id (checked for revocation in Redis per
+    /// request). Off by default, as in the test kit
     #[arg(long)]
     rate_limit: bool,
     /// Profile instead of measuring: after seeding and warming, send this many
@@ -165,6 +168,10 @@ async fn run(args: Args) -> Result<bool> {
             config.http_workers = http_workers;
             config.db_pool_size = pool;
             config.rate_limit = rate_limit;
+            if rate_limit {
+                config.rate_policies[lawos_cache::ClientType::Web as usize] =
+                    lawos_cache::RatePolicy::per_minute(60_000_000, 60_000_000);
+            }
         },
     )
     .await;
@@ -906,7 +913,7 @@ impl Oha<'_> {
         // A fresh token per run (they live 15 minutes).
         .arg(format!(
             "Authorization: Bearer {}",
-            self.app.token(self.lawyer)
+            bearer(self.app, self.lawyer, self.args.rate_limit)
         ));
         match target {
             Target::Url(url) => {
@@ -972,6 +979,22 @@ impl Oha<'_> {
         cmd.arg("-c").arg(self.args.max_connections.to_string());
         self.go(cmd, "GET max", seconds).await
     }
+}
+
+/// The lawyer's access token; with `session`, carrying a session id as the
+/// auth service's tokens do (so the validator checks its revocation).
+fn bearer(app: &TestApp, lawyer: &TestUser, session: bool) -> String {
+    if !session {
+        return app.token(lawyer);
+    }
+    let claims = app
+        .issuer
+        .claims(lawyer)
+        .with_session(uuid::Uuid::now_v7().to_string());
+    app.issuer
+        .signer
+        .sign(&claims)
+        .unwrap_or_else(|e| panic!("sign: {e}"))
 }
 
 // --- the table ---------------------------------------------------------------

@@ -12,7 +12,9 @@ mod rate_limit;
 
 pub use lock::{Lock, LockGuard};
 pub use middleware::{Identity, RateLimit, RateLimitMiddleware, peer_identity, rate_limit};
-pub use rate_limit::{ClientType, ClientTypeMap, RateDecision, RateLimiter, RatePolicy};
+pub use rate_limit::{
+    ClientType, ClientTypeMap, RateDecision, RateLimiter, RatePolicy, parse_policies,
+};
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use deadpool_redis::{Pool, PoolConfig, Runtime, Timeouts};

@@ -162,6 +162,37 @@ impl RatePolicy {
     }
 }
 
+/// Policies per client type, `web=1000/1200,mobile=500/600,admin=2000/2400`
+/// (`limit/burst` per minute; client types left out keep the Backstage §7.4
+/// default). Answers the three in [`ClientType::ALL`] order.
+pub fn parse_policies(spec: &str) -> Result<[RatePolicy; 3], String> {
+    let mut policies = ClientType::ALL.map(ClientType::default_policy);
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kind, rate) = part
+            .split_once('=')
+            .ok_or_else(|| format!("expected type=limit/burst, got {part:?}"))?;
+        let kind: ClientType = kind.parse()?;
+        let (limit, burst) = rate
+            .split_once('/')
+            .ok_or_else(|| format!("expected limit/burst per minute, got {rate:?}"))?;
+        let parse = |v: &str| {
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{v:?} is not a positive whole number"))
+        };
+        let (limit, burst) = (parse(limit)?, parse(burst)?);
+        if burst < limit / 60 {
+            return Err(format!(
+                "{kind}: a burst of {burst} is below one second of {limit} per minute"
+            ));
+        }
+        policies[kind as usize] = RatePolicy::per_minute(limit, burst);
+    }
+    Ok(policies)
+}
+
 /// The outcome of one [`RateLimiter::check`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateDecision {
@@ -505,6 +536,27 @@ mod tests {
         assert_eq!(cap, 10);
         assert!(allowed <= 160, "allowed {allowed}");
         assert!(allowed >= 160 - cap, "allowed {allowed}");
+    }
+
+    #[test]
+    fn policies_parse_from_a_setting() {
+        let p = parse_policies("web=60000/70000, admin=5/6").unwrap();
+        assert_eq!(
+            p[ClientType::Web as usize],
+            RatePolicy::per_minute(60_000, 70_000)
+        );
+        assert_eq!(
+            p[ClientType::Mobile as usize],
+            ClientType::Mobile.default_policy()
+        );
+        assert_eq!(p[ClientType::Admin as usize], RatePolicy::per_minute(5, 6));
+        assert_eq!(
+            parse_policies("").unwrap(),
+            ClientType::ALL.map(ClientType::default_policy)
+        );
+        for bad in ["web", "web=5", "web=0/5", "desk=1/1", "web=6000/1"] {
+            assert!(parse_policies(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

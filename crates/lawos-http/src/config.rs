@@ -63,6 +63,9 @@ pub struct PlatformConfig {
     pub body_limit: usize,
     /// `LAWOS_RATE_LIMIT`: `on` (default) or `off`.
     pub rate_limit: bool,
+    /// `LAWOS_RATE_LIMITS`: per client type, `web=1000/1200,mobile=500/600,admin=2000/2400`
+    /// (`limit/burst` per minute; the default is Backstage §7.4's table).
+    pub rate_policies: [lawos_cache::RatePolicy; 3],
 }
 
 impl PlatformConfig {
@@ -83,6 +86,13 @@ impl PlatformConfig {
             cursor_key
         };
         let rate_limit = var_or("LAWOS_RATE_LIMIT", "on");
+        let policies = var_or("LAWOS_RATE_LIMITS", "");
+        let rate_policies =
+            lawos_cache::parse_policies(&policies).map_err(|reason| ConfigError::Invalid {
+                name: "LAWOS_RATE_LIMITS".into(),
+                value: policies.clone(),
+                reason,
+            })?;
         Ok(Self {
             database_url: var_or(
                 "LAWOS_DATABASE_URL",
@@ -133,6 +143,7 @@ impl PlatformConfig {
                     });
                 }
             },
+            rate_policies,
         })
     }
 }

@@ -221,7 +221,13 @@ pub fn app_settings(
         .rate_limit
         .then(|| Cache::connect(&config.redis_url, &config.redis_prefix).ok())
         .flatten()
-        .map(|cache| lawos_cache::RateLimiter::new(cache).with_identity(principal_identity));
+        .map(|cache| {
+            let limiter = lawos_cache::RateLimiter::new(cache).with_identity(principal_identity);
+            lawos_cache::ClientType::ALL
+                .into_iter()
+                .zip(config.rate_policies)
+                .fold(limiter, |l, (kind, policy)| l.with_policy(kind, policy))
+        });
     let idempotency = Cache::connect(&config.redis_url, &config.redis_prefix).ok();
     AppSettings {
         idempotency,

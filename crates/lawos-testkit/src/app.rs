@@ -55,6 +55,7 @@ pub fn test_config(db: &TestDatabase) -> PlatformConfig {
         http_workers: 1,
         body_limit: 64 * 1024,
         rate_limit: false,
+        rate_policies: lawos_cache::ClientType::ALL.map(lawos_cache::ClientType::default_policy),
     }
 }
 
@@ -76,6 +77,57 @@ impl TestApp {
     /// service's outbox relay and workers (event consumers) running.
     pub async fn spawn_with_events(specs: &[ServiceSpec]) -> Self {
         Self::start(specs, |_| {}, true).await
+    }
+
+    /// [`spawn_with_events`](Self::spawn_with_events) with a chance to adjust the
+    /// configuration first (e.g. a Redis prefix the test names in advance).
+    pub async fn spawn_with_events_and(
+        specs: &[ServiceSpec],
+        adjust: impl FnOnce(&mut PlatformConfig),
+    ) -> Self {
+        Self::start(specs, adjust, true).await
+    }
+
+    /// Another instance of `specs` beside this app: its own listener, service
+    /// environments and workers, on the same database, Redis prefix, vhost and
+    /// token issuer, as a second replica of a deployment would be.
+    pub async fn replica(&self, specs: &[ServiceSpec]) -> Replica {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        // A configuration of its own (same values): per-environment state is its own.
+        let config = Arc::new((*self.config).clone());
+        let envs: Vec<ServiceEnv> = specs
+            .iter()
+            .map(|s| {
+                ServiceEnv::connect(s, config.clone(), Some(&self.issuer.local()))
+                    .unwrap_or_else(|e| panic!("env: {e}"))
+            })
+            .collect();
+        let mounts: Vec<_> = specs.iter().zip(&envs).map(|(s, e)| (s.mount)(e)).collect();
+        let (stop_workers, shutdown) = Shutdown::new();
+        if self.vhost.is_some() {
+            for (spec, env) in specs.iter().zip(&envs) {
+                start_workers(spec, env, &shutdown).unwrap_or_else(|e| panic!("workers: {e}"));
+            }
+        }
+        let settings = app_settings(&config, "LawOS test replica", Some(self.issuer.validator()));
+        let server = actix_web::HttpServer::new(move || {
+            lawos_http::build_app(settings.clone(), mounts.clone())
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap_or_else(|e| panic!("listen: {e}"))
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        Replica {
+            base_url: format!("http://127.0.0.1:{port}"),
+            envs,
+            config,
+            server: handle,
+            stop_workers,
+        }
     }
 
     async fn start(
@@ -180,5 +232,28 @@ impl Drop for TestApp {
         let handle = self.server.clone();
         // Stopping is async; the database drop that follows terminates any connection left.
         drop(handle.stop(false));
+    }
+}
+
+/// A second instance started by [`TestApp::replica`]; stopped when dropped
+/// (before the app it stands beside).
+pub struct Replica {
+    pub base_url: String,
+    pub envs: Vec<ServiceEnv>,
+    pub config: Arc<PlatformConfig>,
+    server: actix_web::dev::ServerHandle,
+    stop_workers: tokio::sync::watch::Sender<bool>,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.stop_workers.send(true);
+        drop(self.server.clone().stop(false));
     }
 }
