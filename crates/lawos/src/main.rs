@@ -5,6 +5,9 @@
 //!   bootstrap administrator is logged in and how to log in is printed.
 //! - `lawos serve`: serve all twelve with the configured token issuer.
 //! - `lawos migrate [service]`: run one or every service's migrations.
+//! - `lawos admin recover --email <e-mail> --password-stdin`: create or
+//!   reactivate a system administrator (an operator with database access;
+//!   audited with a `system_admin.recovered` event).
 
 mod bootstrap;
 
@@ -37,6 +40,38 @@ enum Command {
     },
     /// Run migrations for one service, or for all in phase order.
     Migrate { service: Option<String> },
+    /// Operator commands on the platform's database.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create or reactivate a system administrator (the password is read from standard input).
+    Recover {
+        /// The administrator's e-mail (an existing local account is reactivated).
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+async fn admin(config: &PlatformConfig, command: AdminCommand) -> Result<(), String> {
+    match command {
+        AdminCommand::Recover {
+            email,
+            password_stdin,
+        } => {
+            let db = lawos_svc_auth::cli::runtime_pool(config)?;
+            let done = lawos_svc_auth::cli::run_recover_admin(&db, &email, password_stdin).await?;
+            eprintln!("{}", lawos_svc_auth::cli::recovery_report(&done));
+            Ok(())
+        }
+    }
 }
 
 async fn migrate(config: &PlatformConfig, service: Option<&str>) -> Result<(), String> {
@@ -58,6 +93,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let mut config = PlatformConfig::from_env().map_err(|e| e.to_string())?;
     match cli.command {
         Command::Migrate { service } => migrate(&config, service.as_deref()).await,
+        Command::Admin { command } => admin(&config, command).await,
         Command::Dev { addr } => {
             let listener =
                 TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;

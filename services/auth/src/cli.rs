@@ -8,7 +8,11 @@
 //!   service account `lawos-<name>` (the client id `ServiceEnv` uses for service `<name>`) and prints its secret once (only its argon2id
 //!   hash is stored).
 //!
-//! Both use the service's runtime role (`LAWOS_DATABASE_URL`'s host and
+//! - `lawos-auth recover-admin --email <e-mail> --password-stdin`: creates or
+//!   reactivates a system administrator (`crate::recovery`; the same as
+//!   `lawos admin recover`), audited with a `system_admin.recovered` event.
+//!
+//! All use the service's runtime role (`LAWOS_DATABASE_URL`'s host and
 //! database, `LAWOS_DB_APP_PASSWORD`) on a migrated schema.
 
 use std::process::ExitCode;
@@ -27,7 +31,7 @@ use crate::config::{AuthConfig, MIN_PUBLISH_AHEAD};
 use crate::model::{ServiceAccount, SigningKeyRow};
 use crate::{crypto, keys, storage};
 
-const COMMANDS: [&str; 2] = ["rotate-keys", "create-service-account"];
+const COMMANDS: [&str; 3] = ["rotate-keys", "create-service-account", "recover-admin"];
 
 /// Whether `command` is one of these operator commands.
 pub fn handles(command: &str) -> bool {
@@ -57,9 +61,19 @@ enum Command {
         #[arg(long, value_delimiter = ',', num_args = 1..)]
         scopes: Vec<String>,
     },
+    /// Create or reactivate a system administrator (the password is read from standard input).
+    RecoverAdmin {
+        /// The administrator's e-mail (an existing local account is reactivated).
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
-fn runtime_pool(config: &PlatformConfig) -> Result<DbPool, String> {
+/// A small pool of the auth service's runtime role for operator commands.
+pub fn runtime_pool(config: &PlatformConfig) -> Result<DbPool, String> {
     let url = ServiceRoles::for_service(crate::NAME)
         .runtime_url(&config.database_url, &config.db_app_password)
         .map_err(|e| format!("LAWOS_DATABASE_URL is not a URL: {e}"))?;
@@ -182,6 +196,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("scopes={}", account.scopes.join(" "));
             println!("The secret is shown only now; store it in the calling service's secrets.");
         }
+        Command::RecoverAdmin {
+            email,
+            password_stdin,
+        } => {
+            let done = run_recover_admin(&db, &email, password_stdin).await?;
+            println!("{}", recovery_report(&done));
+        }
     }
     Ok(())
 }
@@ -207,4 +228,44 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `recover-admin` / `lawos admin recover`: reads the password, recovers.
+pub async fn run_recover_admin(
+    db: &DbPool,
+    email: &str,
+    password_stdin: bool,
+) -> Result<crate::recovery::Recovered, String> {
+    if !password_stdin {
+        return Err(
+            "give the password on standard input with --password-stdin (never as an argument)"
+                .to_owned(),
+        );
+    }
+    let password = crate::recovery::password_from_stdin()?;
+    crate::recovery::recover_admin(db, email, &password, &crate::recovery::operator_name())
+        .await
+        .map_err(|e| match &e.details {
+            Some(details) => format!("{e} {details}"),
+            None => e.to_string(),
+        })
+}
+
+/// The operator's line about a recovery.
+pub fn recovery_report(done: &crate::recovery::Recovered) -> String {
+    let what = if done.created {
+        "created"
+    } else if done.reactivated {
+        "reactivated"
+    } else if done.promoted {
+        "promoted"
+    } else {
+        "password reset for"
+    };
+    format!(
+        "{what} system administrator {} (user {}); recorded as a {} event",
+        done.email,
+        done.user_id,
+        crate::recovery::ADMIN_RECOVERED
+    )
 }

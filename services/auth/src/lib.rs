@@ -28,6 +28,7 @@ pub mod model;
 pub mod oauth;
 pub mod provisioning;
 pub mod rbac;
+pub mod recovery;
 pub mod roles;
 pub mod routes;
 pub mod schema;

@@ -1,5 +1,5 @@
 //! `lawos-auth`: `serve` (default) or `migrate` (the platform runtime), and the
-//! operator commands `rotate-keys` and `create-service-account`.
+//! operator commands `rotate-keys`, `create-service-account` and `recover-admin`.
 
 fn main() -> std::process::ExitCode {
     match std::env::args().nth(1).as_deref() {

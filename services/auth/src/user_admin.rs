@@ -129,6 +129,9 @@ pub async fn deactivate(
     firm: Option<Uuid>,
     id: Uuid,
 ) -> Result<(), ApiError> {
+    if firm.is_none() {
+        keep_a_system_admin(conn, id).await?;
+    }
     load(conn, firm, id, true).await?;
     let now = Utc::now();
     match firm {
@@ -144,6 +147,7 @@ pub async fn deactivate(
 /// row and every profile, delete the password and lawyer credentials, revoke
 /// every session. Ids stay, so the audit trail keeps pointing at the user.
 pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiError> {
+    keep_a_system_admin(conn, id).await?;
     let user = storage::lock_user(conn, id)
         .await?
         .ok_or_else(|| user_not_found(id))?;
@@ -154,5 +158,35 @@ pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiErro
     credentials::anonymise_for_user(conn, user.id, now).await?;
     admin::revoke_sessions(conn, user.id, None, now).await?;
     tracing::info!(user_id = %id, "user erased");
+    Ok(())
+}
+
+/// 409 `LAST_SYSTEM_ADMIN` when `id` is the only active system administrator:
+/// the platform would have nobody left to create firms and users (an operator
+/// with database access recovers one with `lawos admin recover`). The active
+/// administrators are locked first (in id order, before the target row), so
+/// concurrent deactivations of two administrators queue and the second sees
+/// the first's effect.
+pub async fn keep_a_system_admin(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiError> {
+    let admins = admin::lock_active_system_admins(conn).await?;
+    if admins.len() == 1 && admins[0] == id {
+        return Err(ApiError::new(
+            ErrorCode::LastSystemAdmin,
+            "This is the last active system administrator; make another one first",
+        )
+        .with_details(serde_json::json!({ "userId": id })));
+    }
+    Ok(())
+}
+
+/// 409 `SELF_DEACTIVATION` when the caller names their own account.
+pub fn not_oneself(caller: Option<Uuid>, id: Uuid) -> Result<(), ApiError> {
+    if caller == Some(id) {
+        return Err(ApiError::new(
+            ErrorCode::SelfDeactivation,
+            "You cannot deactivate or erase your own account",
+        )
+        .with_details(serde_json::json!({ "userId": id })));
+    }
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! administrators), `GET/PATCH/DELETE /api/v1/auth/users/{userId}` (platform
 //! administrators, or the FIRM_ADMIN of a firm the user belongs to). DELETE
 //! deactivates; `?erase=true` (platform administrators) is GDPR erasure.
+//! Nobody deactivates or erases themself (409 `SELF_DEACTIVATION`), and the
+//! last active system administrator stays (409 `LAST_SYSTEM_ADMIN`).
 
 use actix_web::http::header::{ETAG, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -100,6 +102,7 @@ pub async fn delete(
     query: web::Query<DeleteQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    user_admin::not_oneself(principal.user_id.map(|u| u.0), id)?;
     if query.erase {
         let ctx = access::platform(&principal, USERS_DELETE)?;
         with_tenant(&state.db, &ctx, |conn| {

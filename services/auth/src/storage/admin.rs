@@ -177,3 +177,73 @@ pub async fn lock_profile(
         .await
         .optional()?)
 }
+
+/// The active system administrators, locked in id order: a transaction that
+/// could remove one holds them all, so two such changes cannot both pass.
+pub async fn lock_active_system_admins(
+    conn: &mut AsyncPgConnection,
+) -> Result<Vec<Uuid>, ApiError> {
+    Ok(users::table
+        .filter(users::platform_role.eq(crate::roles::SYSTEM_ADMIN))
+        .filter(users::is_active.eq(true))
+        .filter(users::deleted_at.is_null())
+        .order(users::id)
+        .select(users::id)
+        .for_update()
+        .load(conn)
+        .await?)
+}
+
+/// Makes the user an active system administrator.
+pub async fn make_active_system_admin(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::platform_role.eq(Some(crate::roles::SYSTEM_ADMIN)),
+            users::is_active.eq(true),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets (or replaces) the user's local password hash.
+pub async fn set_local_password(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    diesel::insert_into(local_credentials::table)
+        .values((
+            local_credentials::user_id.eq(user_id),
+            local_credentials::password_hash.eq(password_hash),
+        ))
+        .on_conflict(local_credentials::user_id)
+        .do_update()
+        .set((
+            local_credentials::password_hash.eq(password_hash),
+            local_credentials::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account with this (lower-cased) e-mail, whatever its issuer, locked.
+pub async fn lock_user_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> Result<Option<User>, ApiError> {
+    Ok(users::table
+        .filter(users::email.eq(email.to_lowercase()))
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?)
+}
