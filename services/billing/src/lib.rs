@@ -1,26 +1,74 @@
-//! The billing service (phase 8): time entries, expenses, invoices and payments.
+//! The billing service (phase 8): billing rates, time entries (lawyers' and
+//! partner attorneys'), timers, expenses, invoices with gap-free numbers and
+//! PDFs, append-only payments with allocations and credit notes, the trust
+//! (IOLTA) ledger with its three-way reconciliation, and the work-in-progress
+//! and aged-receivables reports.
 //!
-//! It runs, migrates its schema (the platform's outbox and inbox so far) and
-//! answers the operational routes; its domain routes arrive with its issue.
+//! Access is decided with `lawos-authz` (`time-entries:*`, `invoices:*`, and
+//! `users:update` for rates; see [`access`]). Matters and clients are checked
+//! at the matters and contacts services ([`remote`]). Business events
+//! (`time_entry.submitted`, `invoice.issued`, `payment.received`,
+//! `trust.disbursed`, …) are enqueued by the changing transaction, filed under
+//! the matter; entity events come from the tables' triggers.
 
+pub mod access;
+pub mod doc;
+pub mod events;
+pub mod handlers;
+pub mod input;
+pub mod lifecycle;
+pub mod model;
+pub mod money;
+pub mod remote;
+pub mod routes;
+pub mod schema;
+pub mod state;
+pub mod storage;
+
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use lawos_authz::Authz;
 use lawos_db::ServiceSchema;
-use lawos_http::runtime::{ServiceEnv, ServiceSpec, no_workers};
-use lawos_http::{Mount, OpenApi};
+use lawos_http::Mount;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec, Worker};
+
+pub use routes::configure;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/billing");
 
 pub const NAME: &str = "billing";
 
-/// The `billing` schema: the platform helpers and the outbox.
+/// The `billing` schema: platform helpers, outbox and inbox, and the service's migrations.
 pub fn schema() -> ServiceSchema {
     ServiceSchema {
         service: NAME,
-        migrations: None,
+        migrations: Some(|| MIGRATIONS),
         setup_sql: vec![lawos_events::install_sql(NAME)],
     }
 }
 
-/// The service's routes (none yet beyond the operational ones) and readiness.
+/// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
-    env.mount(|_cfg| {}, OpenApi::new("LawOS billing").into_value())
+    let state = actix_web::web::Data::new(state::BillingState {
+        db: env.db.clone(),
+        authz: Authz::for_service(env),
+        remote: remote::Remote::new(
+            &env.config.matters_url,
+            &env.config.contacts_url,
+            env.service_tokens.clone(),
+        ),
+    });
+    env.mount(
+        move |cfg| {
+            cfg.app_data(state.clone());
+            configure(cfg);
+        },
+        routes::openapi(),
+    )
+}
+
+/// Background work: the authorization cache's `permission.changed` subscription.
+pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
+    vec![Authz::for_service(env).worker(env)]
 }
 
 /// How the runtime starts this service.
@@ -29,6 +77,6 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     port: 8091,
     schema,
     mount,
-    workers: no_workers,
+    workers,
     queues: &[],
 };
