@@ -1,0 +1,10 @@
+//! The channels service's API tests, one binary: channels beside the real
+//! rbac, contacts and matters services (events flowing where a test needs them).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod channels;
+mod common;
+mod defaults;
+mod sms;
+mod thread;
