@@ -407,6 +407,7 @@ CONFIG = {
     "LAWOS_RBAC_URL": f"http://rbac.{NAMESPACE}.svc.cluster.local:8083",
     "LAWOS_CONTACTS_URL": f"http://contacts.{NAMESPACE}.svc.cluster.local:8085",
     "LAWOS_MATTERS_URL": f"http://matters.{NAMESPACE}.svc.cluster.local:8086",
+    "LAWOS_MESSAGES_URL": f"http://messages.{NAMESPACE}.svc.cluster.local:8088",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
     "LAWOS_TOKEN_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/oauth/token",
