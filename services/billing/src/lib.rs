@@ -19,6 +19,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod model;
 pub mod money;
+pub mod pdf;
 pub mod remote;
 pub mod routes;
 pub mod schema;
@@ -46,8 +47,22 @@ pub fn schema() -> ServiceSchema {
     }
 }
 
+/// The object store settings (`LAWOS_S3_*`, `LAWOS_BILLING_BUCKET`); a bad one
+/// stops the service at start, naming it.
+fn storage_config() -> lawos_storage::StorageConfig {
+    match lawos_storage::StorageConfig::from_env(NAME) {
+        Ok(config) => config,
+        Err(e) => panic!("billing: {e}"),
+    }
+}
+
 /// The service's routes bound to its state.
 pub fn mount(env: &ServiceEnv) -> Mount {
+    mount_with(env, lawos_storage::ObjectStore::new(&storage_config()))
+}
+
+/// [`mount`] with the given object store (settings not from the environment).
+pub fn mount_with(env: &ServiceEnv, pdfs: state::Pdfs) -> Mount {
     let state = actix_web::web::Data::new(state::BillingState {
         db: env.db.clone(),
         authz: Authz::for_service(env),
@@ -56,6 +71,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
             &env.config.contacts_url,
             env.service_tokens.clone(),
         ),
+        pdfs,
     });
     env.mount(
         move |cfg| {
@@ -66,9 +82,19 @@ pub fn mount(env: &ServiceEnv) -> Mount {
     )
 }
 
-/// Background work: the authorization cache's `permission.changed` subscription.
+/// Background work: the authorization cache's `permission.changed`
+/// subscription, and making sure the PDF bucket exists (development stores;
+/// where the service may not create buckets, it only logs).
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
-    vec![Authz::for_service(env).worker(env)]
+    let store = lawos_storage::ObjectStore::new(&storage_config());
+    let bucket: Worker = Box::new(move |_shutdown| {
+        Box::pin(async move {
+            if let Err(e) = store.ensure_bucket().await {
+                tracing::warn!(error = %e, bucket = store.bucket(), "the invoice PDF bucket could not be checked");
+            }
+        })
+    });
+    vec![Authz::for_service(env).worker(env), bucket]
 }
 
 /// How the runtime starts this service.

@@ -5,7 +5,7 @@ use actix_web::web;
 
 use crate::handlers::{
     codes, credit_notes, entries, entry_flow, expenses, invoice_edit, invoice_flow, invoices,
-    payment_flow, payments, rates, reports, timers, trust, trust_reports,
+    payment_flow, payments, pdf, rates, reports, timers, trust, trust_reports,
 };
 
 fn at(path: &str) -> [String; 2] {
@@ -94,6 +94,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource(at("/invoices/{id}/void")).route(web::post().to(invoice_flow::void)),
             )
+            .service(web::resource(at("/invoices/{id}/pdf")).route(web::get().to(pdf::get)))
             .service(
                 web::resource(at("/invoices/{id}/line-items"))
                     .route(web::post().to(invoice_edit::add_line)),

@@ -5,9 +5,13 @@ use lawos_db::DbPool;
 
 use crate::remote::Remote;
 
+/// The object store keeping invoice PDFs.
+pub type Pdfs = lawos_storage::ObjectStore;
+
 #[derive(Clone)]
 pub struct BillingState {
     pub db: DbPool,
     pub authz: Authz,
     pub remote: Remote,
+    pub pdfs: Pdfs,
 }

@@ -49,6 +49,8 @@ pub fn invoices(api: OpenApi) -> OpenApi {
         .op("post", &p("/invoices/{id}/void"), "Void an issued invoice with a reason; its entries return to APPROVED", Some(INV_UPDATE), &[(200, "Voided"), BY_ID[0], BY_ID[1], (409, "Not issued, or it has payments or credit notes")])
         .body::<Reason>()
         .returns::<InvoiceView>(200)
+        .op("get", &p("/invoices/{id}/pdf"), "A presigned link to the issued invoice's PDF (rendered on issue, kept with its SHA-256)", Some(INV_READ), &[(200, "The link"), (403, "No invoices:read"), (404, "No such invoice in reach"), (409, "A draft has no PDF"), (503, "Object store, matters or contacts unavailable")])
+        .returns::<crate::handlers::pdf::PdfLink>(200)
         .op("get", &p("/invoices/{id}/credit-notes"), "The invoice's credit notes", Some(INV_READ), &[(200, "The credit notes"), (403, "No invoices:read"), (404, "No such invoice in reach")])
         .returns::<CreditNoteList>(200)
         .op("post", &p("/invoices/{id}/credit-notes"), "Issue a credit note (at most the balance; numbered gap-free)", Some(INV_UPDATE), &[(201, "Issued"), BY_ID[0], BY_ID[1], (409, "The invoice is not issued"), (422, "Invalid fields (amount over the balance)")])

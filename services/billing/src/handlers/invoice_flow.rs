@@ -81,6 +81,10 @@ pub async fn issue(
     })
     .await?;
     tracing::info!(invoice_id = %id, number = ?view.invoice_number, "invoice issued");
+    // The PDF after the commit; a failure is retried by the first GET …/pdf.
+    if let Err(e) = super::pdf::publish(&state, &tenant, &view).await {
+        tracing::warn!(invoice_id = %id, error = %e, "invoice PDF not stored yet");
+    }
     Ok(answer(&view))
 }
 

@@ -12,6 +12,7 @@ pub mod invoice_flow;
 pub mod invoices;
 pub mod payment_flow;
 pub mod payments;
+pub mod pdf;
 pub mod rates;
 pub mod reports;
 pub mod timers;

@@ -154,3 +154,15 @@ pub struct CreditNote {
     pub issued_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
+
+/// Where an issued invoice's PDF is kept, and its SHA-256.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::invoice_pdfs, check_for_backend(diesel::pg::Pg))]
+pub struct InvoicePdf {
+    pub invoice_id: Uuid,
+    pub firm_id: Uuid,
+    pub object_key: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub created_at: DateTime<Utc>,
+}

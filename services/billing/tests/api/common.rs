@@ -6,6 +6,9 @@
 use diesel::sql_types::{Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use lawos_core::FirmId;
+use lawos_http::Mount;
+use lawos_http::runtime::{ServiceEnv, ServiceSpec};
+use lawos_storage::{ObjectStore, StaticCredentials, StorageConfig};
 use lawos_testkit::api::{assign, id_of, send, send_ok};
 use lawos_testkit::{TestApp, TestUser};
 use reqwest::Method;
@@ -18,13 +21,42 @@ pub fn path(p: &str) -> String {
     format!("{B}{p}")
 }
 
+/// The local S3-compatible store (`scripts/infra.sh --with-s3`, or `LAWOS_S3_*`).
+pub fn store_config() -> StorageConfig {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    StorageConfig {
+        endpoint: Some(env("LAWOS_S3_ENDPOINT", "http://127.0.0.1:9000")),
+        region: env("LAWOS_S3_REGION", "us-east-1"),
+        bucket: "lawos-billing-test".to_owned(),
+        path_style: true,
+        credentials: Some(StaticCredentials {
+            access_key: env("LAWOS_S3_ACCESS_KEY", "lawos"),
+            secret_key: env("LAWOS_S3_SECRET_KEY", "lawos-secret-key"),
+        }),
+    }
+}
+
+fn mount(env: &ServiceEnv) -> Mount {
+    lawos_svc_billing::mount_with(env, ObjectStore::new(&store_config()))
+}
+
+/// Billing with its PDFs in the local store.
+pub const BILLING: ServiceSpec = ServiceSpec {
+    mount,
+    ..lawos_svc_billing::SPEC
+};
+
 pub async fn app() -> TestApp {
+    let store = ObjectStore::new(&store_config());
+    if let Err(e) = store.ensure_bucket().await {
+        panic!("S3 must be reachable (scripts/infra.sh --with-s3): {e}");
+    }
     TestApp::spawn_with(
         &[
             lawos_svc_rbac::SPEC,
             lawos_svc_contacts::SPEC,
             lawos_svc_matters::SPEC,
-            lawos_svc_billing::SPEC,
+            BILLING,
         ],
         |c| c.db_pool_size = 12,
     )

@@ -6,5 +6,6 @@ mod append_only;
 mod common;
 mod flow;
 mod numbers;
+mod pdf;
 mod rates;
 mod trust;
