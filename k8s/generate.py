@@ -102,7 +102,10 @@ SERVICES: tuple[Service, ...] = (
     Service("billing", 8, 8091, ("/api/v1/billing",),
             hard=("matters", "contacts", "rbac"), soft=("events", "tasks")),
     Service("notifications", 9, 8092, ("/api/v1/notifications",),
-            hard=("events",), soft=()),
+            hard=("events",), soft=("matters", "rbac"),
+            note="matrix: Events (hard), all services; it consumes their events, asks "
+                 "matters for a matter's team and rbac for decisions and scope holders "
+                 "(soft: events are retried until they answer); SMTP is external"),
 )
 
 BY_NAME = {s.name: s for s in SERVICES}
@@ -408,6 +411,7 @@ CONFIG = {
     "LAWOS_CONTACTS_URL": f"http://contacts.{NAMESPACE}.svc.cluster.local:8085",
     "LAWOS_MATTERS_URL": f"http://matters.{NAMESPACE}.svc.cluster.local:8086",
     "LAWOS_MESSAGES_URL": f"http://messages.{NAMESPACE}.svc.cluster.local:8088",
+    "LAWOS_NOTIFICATIONS_URL": f"http://notifications.{NAMESPACE}.svc.cluster.local:8092",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
     "LAWOS_TOKEN_URL": f"http://auth.{NAMESPACE}.svc.cluster.local:8081/oauth/token",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test-tools.sh
 #
-# Installs the tools the tests run besides the workspace's own code: the
+# Installs the tools the tests run besides the workspace's own code: aiosmtpd
+# (PyPI, the SMTP server of the notifications tests) and the
 # OpenID Connect provider (the npm package oidc-provider, exact version in
 # services/auth/tests/oidc/package-lock.json) that the auth service's SSO tests
 # start. Idempotent and offline-safe: nothing is fetched while the installed
@@ -15,6 +16,20 @@ lock="$dir/package-lock.json"
 stamp="$dir/node_modules/.lawos-lock.sha256"
 
 has_node() { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }
+
+# The SMTP server the notifications tests start on loopback: aiosmtpd (PyPI),
+# pinned; installed once for the user running the tests.
+aiosmtpd_version=1.4.6
+if ! python3 -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$aiosmtpd_version')" >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1; then
+    echo "+ python3 -m pip install aiosmtpd==$aiosmtpd_version"
+    python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==$aiosmtpd_version" >&2 \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "aiosmtpd==$aiosmtpd_version" >&2 \
+      || echo "test-tools: aiosmtpd could not be installed: the notifications e-mail tests will fail" >&2
+  else
+    echo "test-tools: python3 is not installed: the notifications e-mail tests will fail" >&2
+  fi
+fi
 
 # Root on Debian/Ubuntu, installing allowed (as scripts/infra.sh): Debian's nodejs + npm.
 if ! has_node && [[ "${LAWOS_INFRA_INSTALL:-}" != never ]] && [[ "$(id -u)" == 0 ]] \

@@ -107,7 +107,7 @@ def test_network_policies_admit_ingress_and_callers_only(overlay, table):
             s.name in ("auth", "tenants") or s.name in o.hard or s.name in o.soft)}
         assert allowed == expected, s.name
     # Spot checks from the matrix.
-    assert set(generate.callers("matters")) == {"contacts", "channels", "messages", "tasks", "documents", "billing"}
+    assert set(generate.callers("matters")) == {"contacts", "channels", "messages", "tasks", "documents", "billing", "notifications"}
     assert set(generate.callers("events")) == {"contacts", "matters", "billing", "notifications"}
     assert generate.callers("notifications") == []
     assert len(generate.callers("tenants")) == 11 and len(generate.callers("auth")) == 11

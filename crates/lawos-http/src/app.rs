@@ -83,6 +83,9 @@ pub fn build_app(
         .app_data(web::Data::new(readiness))
         .app_data(web::Data::new(doc))
         .app_data(web::Data::new(settings.cursors.clone()))
+        // The token check itself, for credentials that do not come in
+        // `Authorization` (a WebSocket's `Sec-WebSocket-Protocol`).
+        .app_data(web::Data::new(settings.validator.clone()))
         .route("/livez", web::get().to(livez))
         .route("/readyz", web::get().to(readyz))
         .route("/metrics", web::get().to(metrics))

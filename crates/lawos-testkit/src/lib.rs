@@ -9,6 +9,6 @@ pub mod binary;
 pub mod broker;
 pub mod tokens;
 
-pub use app::TestApp;
+pub use app::{Replica, TestApp};
 pub use lawos_db::testdb::TestDatabase;
 pub use tokens::{TestIssuer, TestUser};

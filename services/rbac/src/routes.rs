@@ -3,7 +3,9 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
-use crate::handlers::{assignments, capabilities, catalogue, field_policies, grants, roles};
+use crate::handlers::{
+    assignments, capabilities, catalogue, field_policies, grants, holders, roles,
+};
 
 fn paths(p: &str) -> [String; 2] {
     [p.to_owned(), format!("{p}/")]
@@ -90,6 +92,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource(paths("/firms/{firm_id}/users/{user_id}/field-policies"))
                     .route(web::get().to(capabilities::field_policies)),
+            )
+            .service(
+                web::resource(paths("/firms/{firm_id}/scope-holders"))
+                    .route(web::get().to(holders::scope_holders)),
             ),
     );
 }
@@ -172,6 +178,13 @@ pub fn openapi() -> serde_json::Value {
             "Effective field policies",
             Some("the user themself, FIRM_ADMIN, or access-grants:read"),
             &[(200, "Field policies"), (403, "Another user of one's firm"), (404, "Another firm")],
+        )
+        .op(
+            "get",
+            "/api/v1/rbac/firms/{firmId}/scope-holders",
+            "Service-only: the firm's users whose roles in force hold ?scope= (userIds)",
+            Some("a platform service token"),
+            &[(200, "The holders"), (403, "Not a service"), (422, "scope missing or not in the catalogue")],
         )
         .into_value()
 }

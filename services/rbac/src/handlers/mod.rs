@@ -6,6 +6,7 @@ pub mod capabilities;
 pub mod catalogue;
 pub mod field_policies;
 pub mod grants;
+pub mod holders;
 pub mod roles;
 
 use lawos_core::{ApiError, CursorCodec, PageParams};

@@ -1,0 +1,119 @@
+//! The consumer of `notifications.events`: each event of the catalogue
+//! becomes one notification per recipient (never the actor, never someone who
+//! cannot see the resource: `lawos-authz` decides for the recipient when the
+//! event is delivered), with its deliveries queued by preference, once
+//! (`apply_once`); then each recipient's sessions hear of it on every instance.
+
+pub mod communication;
+pub mod compose;
+pub mod directory;
+pub mod recipients;
+pub mod work;
+
+use std::sync::Arc;
+
+use diesel_async::AsyncPgConnection;
+use lawos_core::ApiError;
+use lawos_db::tenant::{ScopedBoxFuture, ScopedFutureExt};
+use lawos_events::{Consumer, ConsumerConfig, EventEnvelope, EventHandler, apply_once};
+use lawos_http::runtime::{Shutdown, Worker};
+use uuid::Uuid;
+
+use crate::state::NotifyState;
+use crate::{NAME, QUEUE};
+
+/// The inbox consumer name of notification effects.
+pub const CONSUMER: &str = "notifications.events";
+
+/// The error of an effect inside `apply_once`.
+pub struct Effect(pub ApiError);
+
+impl From<ApiError> for Effect {
+    fn from(e: ApiError) -> Self {
+        Self(e)
+    }
+}
+
+impl From<diesel::result::Error> for Effect {
+    fn from(e: diesel::result::Error) -> Self {
+        Self(e.into())
+    }
+}
+
+impl From<lawos_events::Error> for Effect {
+    fn from(e: lawos_events::Error) -> Self {
+        Self(ApiError::internal(e))
+    }
+}
+
+/// `effect` once per event (`consumer`'s inbox row in the same transaction);
+/// `None` when it was applied before.
+pub async fn once<'a, T, F>(
+    conn: &mut AsyncPgConnection,
+    consumer: &str,
+    event_id: Uuid,
+    effect: F,
+) -> Result<Option<T>, ApiError>
+where
+    T: Send + 'a,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, Result<T, ApiError>>
+        + Send
+        + 'a,
+{
+    apply_once(conn, NAME, consumer, event_id, move |conn| {
+        async move { effect(conn).await.map_err(Effect) }.scope_boxed()
+    })
+    .await
+    .map_err(|e: Effect| e.0)
+}
+
+struct Handler(Arc<NotifyState>);
+
+async fn handle_one(state: &NotifyState, event: EventEnvelope) -> anyhow::Result<()> {
+    if directory::is_directory_event(&event.event_type) {
+        return directory::apply(state, &event).await;
+    }
+    recipients::apply(state, &event)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} {}: {e}", event.event_type, event.id))
+}
+
+impl EventHandler for Handler {
+    async fn handle(&self, event: EventEnvelope) -> anyhow::Result<()> {
+        handle_one(&self.0, event).await
+    }
+
+    /// Directory events in order, then the notification events of the batch
+    /// concurrently (each is applied once; a failure sends the batch back
+    /// event by event).
+    async fn handle_batch(&self, events: Vec<EventEnvelope>) -> anyhow::Result<()> {
+        let (dir, rest): (Vec<_>, Vec<_>) = events
+            .into_iter()
+            .partition(|e| directory::is_directory_event(&e.event_type));
+        for event in dir {
+            handle_one(&self.0, event).await?;
+        }
+        let results =
+            futures_util::future::join_all(rest.into_iter().map(|e| handle_one(&self.0, e))).await;
+        results.into_iter().collect()
+    }
+}
+
+/// The consumer as a worker.
+pub fn worker(state: Arc<NotifyState>, amqp_url: &str) -> Worker {
+    let consumer = Consumer::new(
+        ConsumerConfig {
+            prefetch: 32,
+            batch: 32,
+            ..QUEUE.config(amqp_url)
+        },
+        Handler(state),
+    );
+    Box::new(move |shutdown: Shutdown| {
+        Box::pin(async move {
+            if let Err(e) = consumer.run(shutdown.wait()).await {
+                tracing::error!(error = %e, "notifications consumer stopped");
+            }
+        })
+    })
+}
