@@ -100,7 +100,8 @@ SERVICES: tuple[Service, ...] = (
     Service("documents", 7, 8090, ("/api/v1/documents",), hard=("matters",),
             infra=("postgres", "redis", "rabbitmq", "s3")),
     Service("billing", 8, 8091, ("/api/v1/billing",),
-            hard=("matters", "contacts", "rbac"), soft=("events", "tasks")),
+            hard=("matters", "contacts", "rbac"), soft=("events", "tasks"),
+            infra=("postgres", "redis", "rabbitmq", "s3")),
     Service("notifications", 9, 8092, ("/api/v1/notifications",),
             hard=("events",), soft=("matters", "rbac"),
             note="matrix: Events (hard), all services; it consumes their events, asks "
@@ -453,6 +454,7 @@ def secret_template() -> list[dict]:
         },
         "contacts": {"LAWOS_PII_KEY": "CHANGE-ME-base64-of-32-random-bytes"},
         "documents": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
+        "billing": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
     }
     per_service = []
     for svc in SERVICES:
