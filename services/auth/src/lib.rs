@@ -26,6 +26,7 @@ pub mod keys;
 pub mod logto;
 pub mod model;
 pub mod oauth;
+pub mod oidc;
 pub mod provisioning;
 pub mod rbac;
 pub mod recovery;

@@ -126,6 +126,17 @@ pub fn token_response(
     refresh_token: Option<&str>,
     scope: &[String],
 ) -> HttpResponse {
+    token_response_with_id(access_token, expires_in, refresh_token, scope, None)
+}
+
+/// [`token_response`] with an OpenID Connect `id_token` when there is one.
+pub fn token_response_with_id(
+    access_token: &str,
+    expires_in: u64,
+    refresh_token: Option<&str>,
+    scope: &[String],
+    id_token: Option<&str>,
+) -> HttpResponse {
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -134,6 +145,9 @@ pub fn token_response(
     });
     if let Some(refresh) = refresh_token {
         body["refresh_token"] = json!(refresh);
+    }
+    if let Some(id_token) = id_token {
+        body["id_token"] = json!(id_token);
     }
     HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))

@@ -8,6 +8,7 @@
 //! `matter.member_removed` are enqueued by the changing transaction.
 
 pub mod access;
+pub mod activity;
 pub mod audit;
 pub mod contacts;
 pub mod events;
@@ -81,12 +82,20 @@ pub fn mount_with(env: &ServiceEnv, leads: std::sync::Arc<leads::LeadsState>) ->
     )
 }
 
-/// Background work: the authorization cache's `permission.changed` subscription
-/// and the Meta delivery worker.
+/// Background work: the authorization cache's `permission.changed` subscription,
+/// the Meta delivery worker and the activity consumer (`matters.events`).
 pub fn workers(env: &ServiceEnv) -> Vec<Worker> {
+    let activity = activity::consumer(&env.config.amqp_url, env.db.clone());
     vec![
         Authz::for_service(env).worker(env),
         leads::worker::worker(leads::LeadsState::shared(env, leads_config())),
+        Box::new(move |shutdown: lawos_http::runtime::Shutdown| {
+            Box::pin(async move {
+                if let Err(e) = activity.run(shutdown.wait()).await {
+                    tracing::error!(error = %e, "matters activity consumer stopped");
+                }
+            })
+        }),
     ]
 }
 
@@ -97,5 +106,5 @@ pub const SPEC: ServiceSpec = ServiceSpec {
     schema,
     mount,
     workers,
-    queues: &[],
+    queues: &[activity::QUEUE],
 };

@@ -9,10 +9,12 @@ use serde_json::json;
 
 use crate::config::JWKS_MAX_AGE_SECS;
 use crate::state::AuthState;
-use crate::{keys, roles};
+use crate::{keys, oidc, roles};
 
 /// The issuer's metadata (OpenID Connect Discovery 1.0 / RFC 8414). Only what
-/// the issuer really does is advertised: no authorization endpoint yet.
+/// the issuer really does is advertised: no authorization endpoint (no
+/// authorization code flow), so relying parties configure the token endpoint,
+/// JWKS and algorithms from this document themselves (`crate::oidc`).
 #[tracing::instrument(skip_all)]
 pub async fn openid_configuration(state: web::Data<AuthState>) -> HttpResponse {
     let issuer = state.issuer.as_str();
@@ -30,10 +32,13 @@ pub async fn openid_configuration(state: web::Data<AuthState>) -> HttpResponse {
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["ES256"],
             "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
-            "scopes_supported": roles::SYSTEM_ADMIN_SCOPES,
+            "scopes_supported": oidc::OIDC_SCOPES
+                .iter()
+                .chain(roles::SYSTEM_ADMIN_SCOPES.iter())
+                .collect::<Vec<_>>(),
             "claims_supported": [
-                "iss", "sub", "aud", "exp", "iat", "jti",
-                "firm_id", "client_id", "sid", "scope", "roles"
+                "iss", "sub", "aud", "exp", "iat", "jti", "auth_time",
+                "firm_id", "client_id", "sid", "scope", "roles", "email", "name"
             ],
         }))
 }

@@ -19,9 +19,9 @@ use lawos_db::{AsyncPgConnection, TenantCtx, with_tenant};
 use uuid::Uuid;
 
 use crate::model::{Profile, RefreshToken, Session, User};
-use crate::oauth::{OAuthError, form, required, token_response};
+use crate::oauth::{OAuthError, form, required, token_response, token_response_with_id};
 use crate::state::AuthState;
-use crate::{crypto, roles, storage};
+use crate::{crypto, oidc, roles, storage};
 
 pub const DEFAULT_CLIENT_ID: &str = "lawos-web";
 const REFRESH_PREFIX: &str = "lrt_";
@@ -189,25 +189,30 @@ async fn password(state: &AuthState, params: &HashMap<String, String>) -> Result
     )
     .await?;
     tracing::info!(user_id = %user.id, sid = %issued.session_id, "password login");
-    Ok(token_response(
+    Ok(token_response_with_id(
         &issued.access,
         state.config.access_ttl.as_secs(),
-        Some(&issued.refresh),
+        issued.refresh.as_deref(),
         &issued.scopes,
+        issued.id_token.as_deref(),
     ))
 }
 
 /// The tokens of a new session: an access token and its first refresh token.
 pub(crate) struct Issued {
     pub access: String,
-    pub refresh: String,
+    /// None for an OpenID request without `offline_access` (`crate::oidc`).
+    pub refresh: Option<String>,
+    /// With the `openid` scope.
+    pub id_token: Option<String>,
     pub scopes: Vec<String>,
     pub session_id: Uuid,
 }
 
 /// Starts a session of `user` in `profile`'s firm (none: a platform session)
-/// for `client_id`, with the role's scopes narrowed to `requested_scope`:
-/// the session and its refresh token are stored, the access token signed.
+/// for `client_id`, with the role's scopes narrowed to `requested_scope`
+/// (OpenID scopes beside them, `crate::oidc`): the session and its refresh
+/// token are stored, the access token (and an ID token for `openid`) signed.
 /// Every user login (password, SSO, external token exchange) ends here.
 pub(crate) async fn start_session(
     state: &AuthState,
@@ -221,35 +226,55 @@ pub(crate) async fn start_session(
         user.platform_role.as_deref(),
         profile.map(|p| p.role.as_str()),
     );
-    let scopes = roles::narrow(requested_scope, &roles::scopes_for(&roles))
+    let scopes = oidc::grant(requested_scope, &roles::scopes_for(&roles))
         .ok_or_else(OAuthError::invalid_scope)?;
+    oidc::check_client(state, client_id, &scopes)?;
     let sid = Uuid::now_v7();
     let (refresh, refresh_row) = new_refresh_token(state, sid)?;
+    let offline = oidc::offline(&scopes);
+    let now = Utc::now();
     let session = Session {
         id: sid,
         user_id: user.id,
         firm_id: profile.map(|p| p.firm_id),
         client_id: client_id.to_owned(),
         scope: scopes.join(" "),
-        created_at: Utc::now(),
+        created_at: now,
         revoked_at: None,
         revoked_reason: None,
     };
     let access = user_access_token(state, signer, user, profile, client_id, sid, &scopes)?;
+    let id_token = oidc::wants_id_token(&scopes)
+        .then(|| {
+            oidc::id_token(
+                state,
+                signer,
+                user,
+                client_id,
+                &sid.to_string(),
+                now,
+                &scopes,
+            )
+        })
+        .transpose()?;
     let firm_ctx = profile.map_or(TenantCtx::platform(None), |p| {
         TenantCtx::firm(FirmId(p.firm_id), Some(UserId(user.id)))
     });
     with_tenant(&state.db, &firm_ctx, |conn| {
         async move {
             storage::insert_session(conn, session).await?;
-            storage::insert_refresh_token(conn, refresh_row).await
+            if offline {
+                storage::insert_refresh_token(conn, refresh_row).await?;
+            }
+            Ok(())
         }
         .scope_boxed()
     })
     .await?;
     Ok(Issued {
         access,
-        refresh,
+        refresh: offline.then_some(refresh),
+        id_token,
         scopes,
         session_id: sid,
     })
@@ -260,6 +285,7 @@ enum Refreshed {
     Issued {
         access: String,
         refresh: String,
+        id_token: Option<String>,
         scopes: Vec<String>,
     },
     /// A spent token came back: the session was revoked (and that committed).
@@ -321,6 +347,7 @@ async fn rotate(
     let allowed: Vec<String> = roles::scopes_for(&roles)
         .into_iter()
         .filter(|s| granted.contains(s))
+        .chain(granted.iter().filter(|s| oidc::is_oidc(s)).cloned())
         .collect();
     let Some(scopes) = roles::narrow(requested_scope, &allowed) else {
         return Ok(Err(OAuthError::invalid_scope()));
@@ -337,9 +364,23 @@ async fn rotate(
         session.id,
         &scopes,
     )?;
+    let id_token = oidc::wants_id_token(&scopes)
+        .then(|| {
+            oidc::id_token(
+                state,
+                signer,
+                &user,
+                &session.client_id,
+                &session.id.to_string(),
+                session.created_at,
+                &scopes,
+            )
+        })
+        .transpose()?;
     Ok(Ok(Refreshed::Issued {
         access,
         refresh,
+        id_token,
         scopes,
     }))
 }
@@ -368,12 +409,14 @@ async fn refresh(state: &AuthState, params: &HashMap<String, String>) -> Result<
         Refreshed::Issued {
             access,
             refresh,
+            id_token,
             scopes,
-        } => Ok(token_response(
+        } => Ok(token_response_with_id(
             &access,
             state.config.access_ttl.as_secs(),
             Some(&refresh),
             &scopes,
+            id_token.as_deref(),
         )),
         Refreshed::Reused(sid) => {
             tracing::warn!(%sid, "a spent refresh token was presented again; session revoked");

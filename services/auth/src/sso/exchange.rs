@@ -137,15 +137,21 @@ pub async fn exchange(
         sid = %issued.session_id,
         "external token exchanged"
     );
+    let mut body = json!({
+        "access_token": issued.access,
+        "issued_token_type": ACCESS_TOKEN_TYPE,
+        "token_type": "Bearer",
+        "expires_in": state.config.access_ttl.as_secs(),
+        "scope": issued.scopes.join(" "),
+    });
+    if let Some(refresh) = &issued.refresh {
+        body["refresh_token"] = json!(refresh);
+    }
+    if let Some(id_token) = &issued.id_token {
+        body["id_token"] = json!(id_token);
+    }
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))
-        .json(json!({
-            "access_token": issued.access,
-            "issued_token_type": ACCESS_TOKEN_TYPE,
-            "token_type": "Bearer",
-            "expires_in": state.config.access_ttl.as_secs(),
-            "refresh_token": issued.refresh,
-            "scope": issued.scopes.join(" "),
-        })))
+        .json(body))
 }

@@ -1,0 +1,1 @@
+DROP TABLE matter_activity;

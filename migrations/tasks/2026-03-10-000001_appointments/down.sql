@@ -1,0 +1,14 @@
+DROP TABLE feed_tokens;
+DROP TABLE appointment_consents;
+DROP FUNCTION tasks.lawos_append_only();
+DROP TABLE appointment_notes;
+DROP TRIGGER lawos_series_horizon ON appointments;
+DROP FUNCTION tasks.lawos_series_horizon();
+DROP TABLE series_horizon;
+DROP TABLE reminder_queue;
+DROP TABLE appointment_reminders;
+DROP FUNCTION tasks.lawos_reminder_queue();
+DROP TABLE appointment_occurrences;
+DROP TABLE appointment_exceptions;
+DROP TABLE appointment_attendees;
+DROP TABLE appointments;
