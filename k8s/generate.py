@@ -96,7 +96,10 @@ SERVICES: tuple[Service, ...] = (
             note="matrix lists Channels as hard; both are phase 6 (map §5): messages "
                  "checks a channel per request, so it is soft here; its phase-5 "
                  "dependency (matters, via channels) is hard"),
-    Service("tasks", 7, 8089, ("/api/v1/tasks",), hard=("matters", "rbac")),
+    Service("tasks", 7, 8089, ("/api/v1/tasks",), hard=("matters", "rbac"),
+            soft=("contacts", "events"),
+            note="asks contacts whether a contact attendee exists and events for audit "
+                 "trails (soft: those requests answer 503 while they are down)"),
     Service("documents", 7, 8090, ("/api/v1/documents",), hard=("matters",),
             infra=("postgres", "redis", "rabbitmq", "s3")),
     Service("billing", 8, 8091, ("/api/v1/billing",),
@@ -412,6 +415,7 @@ CONFIG = {
     "LAWOS_CONTACTS_URL": f"http://contacts.{NAMESPACE}.svc.cluster.local:8085",
     "LAWOS_MATTERS_URL": f"http://matters.{NAMESPACE}.svc.cluster.local:8086",
     "LAWOS_MESSAGES_URL": f"http://messages.{NAMESPACE}.svc.cluster.local:8088",
+    "LAWOS_TASKS_URL": f"http://tasks.{NAMESPACE}.svc.cluster.local:8089",
     "LAWOS_NOTIFICATIONS_URL": f"http://notifications.{NAMESPACE}.svc.cluster.local:8092",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
