@@ -36,4 +36,4 @@ pub use inbox::apply_once;
 pub use outbox::{enqueue, prune_published, unpublished_count};
 pub use relay::{Relay, RelayConfig, RelayStats};
 pub use sql::{install_sql, notify_channel};
-pub use topology::QueueBindings;
+pub use topology::{QueueBindings, declare_topology};

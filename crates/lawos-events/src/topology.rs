@@ -25,3 +25,39 @@ impl QueueBindings {
         }
     }
 }
+
+/// The platform's topology step: declares every queue of `queues` exactly as
+/// its consumer does when it starts (the `lawos.events` exchange, the DLX, the
+/// quorum queue `<service>.events` with the consumer's delivery limit, its DLQ,
+/// and the bindings), on one connection. Run before any service starts (`lawos
+/// migrate`, `lawos topology`, each binary's `migrate`), so an event published
+/// by an early phase waits in the queue of a consumer of a later phase.
+/// Declaring is idempotent; nothing happens without queues.
+pub async fn declare_topology(
+    amqp_url: &str,
+    queues: &[QueueBindings],
+) -> Result<(), crate::Error> {
+    if queues.is_empty() {
+        return Ok(());
+    }
+    let conn = crate::amqp::connect(amqp_url, "lawos-topology").await?;
+    let result = async {
+        let channel = conn.create_channel().await?;
+        for queue in queues {
+            let c = queue.config(amqp_url);
+            crate::amqp::declare_consumer_topology(
+                &channel,
+                &c.exchange,
+                &c.service,
+                &c.bindings,
+                c.max_redeliveries,
+            )
+            .await?;
+            tracing::info!(queue = %crate::queue_name(&c.service), bindings = ?c.bindings, "queue declared");
+        }
+        Ok::<(), crate::Error>(())
+    }
+    .await;
+    crate::amqp::close(&conn).await;
+    result
+}

@@ -264,6 +264,29 @@ pub async fn migrate(spec: &ServiceSpec, config: &PlatformConfig) -> Result<(), 
     Ok(())
 }
 
+/// The topology step for `specs`: declares every queue they list
+/// (`ServiceSpec::queues`) on the configured broker, as their consumers do.
+pub async fn declare_queues(
+    specs: &[ServiceSpec],
+    config: &PlatformConfig,
+) -> Result<(), RuntimeError> {
+    let queues: Vec<lawos_events::QueueBindings> = specs
+        .iter()
+        .flat_map(|s| s.queues.iter().copied())
+        .collect();
+    lawos_events::declare_topology(&config.amqp_url, &queues)
+        .await
+        .map_err(|e| {
+            RuntimeError::Setup(format!(
+                "declaring the queues on the broker (LAWOS_AMQP_URL): {e}"
+            ))
+        })?;
+    if !queues.is_empty() {
+        tracing::info!(queues = queues.len(), "topology declared");
+    }
+    Ok(())
+}
+
 /// The outbox relay of a service, as a worker.
 pub fn relay_worker(env: &ServiceEnv) -> Result<Worker, RuntimeError> {
     let database_url = ServiceRoles::for_service(env.name)
@@ -343,7 +366,10 @@ pub fn main(spec: ServiceSpec) -> ExitCode {
     let result = runtime.block_on(async move {
         let config = Arc::new(PlatformConfig::from_env()?);
         match command.as_str() {
-            "migrate" => migrate(&spec, &config).await,
+            "migrate" => {
+                migrate(&spec, &config).await?;
+                declare_queues(&[spec], &config).await
+            }
             "serve" => {
                 let addr = config
                     .http_addr

@@ -130,12 +130,34 @@ impl TestApp {
         }
     }
 
+    /// Like [`spawn_with_events`](Self::spawn_with_events), but the database
+    /// holds the schemas of `migrated` too while only `running` is served: a
+    /// service of a later phase is started afterwards with
+    /// [`replica`](Self::replica) (its schema is already there).
+    pub async fn spawn_with_events_of(migrated: &[ServiceSpec], running: &[ServiceSpec]) -> Self {
+        Self::start_of(migrated, running, |_| {}, true).await
+    }
+
     async fn start(
         specs: &[ServiceSpec],
         adjust: impl FnOnce(&mut PlatformConfig),
         events: bool,
     ) -> Self {
-        let schemas: Vec<_> = specs.iter().map(|s| (s.schema)()).collect();
+        Self::start_of(specs, specs, adjust, events).await
+    }
+
+    async fn start_of(
+        migrated: &[ServiceSpec],
+        specs: &[ServiceSpec],
+        adjust: impl FnOnce(&mut PlatformConfig),
+        events: bool,
+    ) -> Self {
+        let mut schemas: Vec<_> = specs.iter().map(|s| (s.schema)()).collect();
+        for extra in migrated {
+            if !specs.iter().any(|s| s.name == extra.name) {
+                schemas.push((extra.schema)());
+            }
+        }
         let db = TestDatabase::create(&schemas)
             .await
             .unwrap_or_else(|e| panic!("test database: {e}"));

@@ -4,7 +4,9 @@
 //!   each under its own prefixes, with this process as the token issuer; the
 //!   bootstrap administrator is logged in and how to log in is printed.
 //! - `lawos serve`: serve all twelve with the configured token issuer.
-//! - `lawos migrate [service]`: run one or every service's migrations.
+//! - `lawos migrate [service]`: run one or every service's migrations, then
+//!   declare their queues (the topology step: every `ServiceSpec::queues`).
+//! - `lawos topology`: only the topology step (the phase-0 Job of Kubernetes).
 //! - `lawos admin recover --email <e-mail> --password-stdin`: create or
 //!   reactivate a system administrator (an operator with database access;
 //!   audited with a `system_admin.recovered` event).
@@ -38,8 +40,11 @@ enum Command {
         #[arg(long, env = "LAWOS_HTTP_ADDR", default_value = "0.0.0.0:8080")]
         addr: String,
     },
-    /// Run migrations for one service, or for all in phase order.
+    /// Run migrations for one service, or for all in phase order, then declare
+    /// their queues (the topology step).
     Migrate { service: Option<String> },
+    /// Only the topology step: declare every service's queues and bindings.
+    Topology,
     /// Operator commands on the platform's database.
     Admin {
         #[command(subcommand)]
@@ -86,7 +91,9 @@ async fn migrate(config: &PlatformConfig, service: Option<&str>) -> Result<(), S
             .await
             .map_err(|e| e.to_string())?;
     }
-    Ok(())
+    lawos_http::runtime::declare_queues(&specs, config)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
@@ -94,6 +101,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Migrate { service } => migrate(&config, service.as_deref()).await,
         Command::Admin { command } => admin(&config, command).await,
+        Command::Topology => lawos_http::runtime::declare_queues(&services::ALL, &config)
+            .await
+            .map_err(|e| e.to_string()),
         Command::Dev { addr } => {
             let listener =
                 TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -288,3 +288,67 @@ async fn the_system_administrator_verifies_the_chain_of_the_firm_it_names() {
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["error"]["code"], "PERMISSION_DENIED");
 }
+
+#[tokio::test]
+async fn an_event_of_phase_one_published_before_the_events_service_started_reaches_it() {
+    use lawos_svc_events::SPEC as EVENTS;
+    use lawos_svc_tenants::SPEC as TENANTS;
+    // Only tenants (phase 1) runs; the events service (phase 3) has never
+    // started, but the topology step declared its queue.
+    let app = TestApp::spawn_with_events_of(&[EVENTS, TENANTS], &[TENANTS]).await;
+    lawos_http::runtime::declare_queues(&[TENANTS, EVENTS], &app.config)
+        .await
+        .unwrap();
+    let firm = create_firm(&app, "topology-early").await;
+    assert!(
+        lawos_testkit::api::outbox_drains(&app, "tenants").await,
+        "tenants published firm.created"
+    );
+    // The broker kept it for the events service's queue.
+    let amqp = lapin::Connection::connect(
+        &app.vhost.as_ref().unwrap().amqp_url(),
+        lapin::ConnectionProperties::default(),
+    )
+    .await
+    .unwrap();
+    let ch = amqp.create_channel().await.unwrap();
+    let queued = ch
+        .queue_declare(
+            "events.events".into(),
+            lapin::options::QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            lapin::types::FieldTable::default(),
+        )
+        .await
+        .unwrap()
+        .message_count();
+    assert_eq!(queued, 1, "firm.created waits in events.events");
+
+    // Phase 3 starts: its consumer finds the event and records it.
+    let events = app.replica(&[EVENTS]).await;
+    let history = events.url(&format!("/api/v1/events/entities/firm/{firm}"));
+    let token = app.token(&auditor(firm));
+    let read = || async {
+        app.http
+            .get(&history)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    assert!(
+        eventually(WAIT, || async {
+            read().await["data"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|e| e["type"] == "firm.created"))
+        })
+        .await,
+        "firm.created recorded once the events service runs: {}",
+        read().await
+    );
+}
