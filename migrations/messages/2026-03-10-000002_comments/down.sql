@@ -1,0 +1,3 @@
+DROP TABLE comment_mentions;
+DROP TABLE comment_edits;
+DROP TABLE comments;
