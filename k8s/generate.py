@@ -100,7 +100,10 @@ SERVICES: tuple[Service, ...] = (
             soft=("contacts", "events"),
             note="asks contacts whether a contact attendee exists and events for audit "
                  "trails (soft: those requests answer 503 while they are down)"),
-    Service("documents", 7, 8090, ("/api/v1/documents",), hard=("matters",),
+    Service("documents", 7, 8090, ("/api/v1/documents",), hard=("matters", "rbac"),
+            soft=("contacts", "events"),
+            note="asks matters (a matter document's parent exists), contacts (a client "
+                 "document's) and events (audit trails); rbac for every access decision",
             infra=("postgres", "redis", "rabbitmq", "s3")),
     Service("billing", 8, 8091, ("/api/v1/billing",),
             hard=("matters", "contacts", "rbac"), soft=("events", "tasks"),
@@ -416,6 +419,7 @@ CONFIG = {
     "LAWOS_MATTERS_URL": f"http://matters.{NAMESPACE}.svc.cluster.local:8086",
     "LAWOS_MESSAGES_URL": f"http://messages.{NAMESPACE}.svc.cluster.local:8088",
     "LAWOS_TASKS_URL": f"http://tasks.{NAMESPACE}.svc.cluster.local:8089",
+    "LAWOS_DOCUMENTS_URL": f"http://documents.{NAMESPACE}.svc.cluster.local:8090",
     "LAWOS_NOTIFICATIONS_URL": f"http://notifications.{NAMESPACE}.svc.cluster.local:8092",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
@@ -426,6 +430,8 @@ CONFIG = {
     "LAWOS_LOG_FORMAT": "json",
     "LAWOS_S3_ENDPOINT": "https://s3.us-east-1.amazonaws.com",
     "LAWOS_S3_REGION": "us-east-1",
+    "LAWOS_S3_PATH_STYLE": "false",
+    "LAWOS_DOCUMENTS_BUCKET": "lawos-documents",
     "RUST_LOG": "info",
 }
 

@@ -39,6 +39,14 @@ pub enum ErrorCode {
     InvalidStageTransition,
     IdempotencyKeyReused,
     UnsupportedMediaType,
+    /// A document version's object is missing or not of the declared size.
+    DocumentUploadIncomplete,
+    /// A document version's bytes do not have the declared SHA-256.
+    DocumentChecksumMismatch,
+    /// The document version is no longer waiting for its upload.
+    DocumentVersionNotPending,
+    /// The document (or version) has no bytes to serve.
+    DocumentNotAvailable,
     /// SSO login: the `state` is missing, unknown, expired, spent or another provider's.
     SsoStateInvalid,
     /// SSO login: the identity provider answered the callback with an error.
@@ -64,7 +72,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 41] = [
         Self::AuthTokenMissing,
         Self::AuthTokenInvalid,
         Self::AuthTokenExpired,
@@ -91,6 +99,10 @@ impl ErrorCode {
         Self::InvalidStageTransition,
         Self::IdempotencyKeyReused,
         Self::UnsupportedMediaType,
+        Self::DocumentUploadIncomplete,
+        Self::DocumentChecksumMismatch,
+        Self::DocumentVersionNotPending,
+        Self::DocumentNotAvailable,
         Self::SsoStateInvalid,
         Self::SsoProviderError,
         Self::SsoCodeRejected,
@@ -132,6 +144,10 @@ impl ErrorCode {
             Self::InvalidStageTransition => "INVALID_STAGE_TRANSITION",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::DocumentUploadIncomplete => "DOCUMENT_UPLOAD_INCOMPLETE",
+            Self::DocumentChecksumMismatch => "DOCUMENT_CHECKSUM_MISMATCH",
+            Self::DocumentVersionNotPending => "DOCUMENT_VERSION_NOT_PENDING",
+            Self::DocumentNotAvailable => "DOCUMENT_NOT_AVAILABLE",
             Self::InvalidStatusTransition => "INVALID_STATUS_TRANSITION",
             Self::TrustFundsInsufficient => "TRUST_FUNDS_INSUFFICIENT",
             Self::SsoStateInvalid => "SSO_STATE_INVALID",
@@ -173,6 +189,10 @@ impl ErrorCode {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::DocumentUploadIncomplete => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::DocumentChecksumMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::DocumentVersionNotPending => StatusCode::CONFLICT,
+            Self::DocumentNotAvailable => StatusCode::CONFLICT,
             Self::SsoStateInvalid => StatusCode::BAD_REQUEST,
             Self::SsoProviderError => StatusCode::BAD_REQUEST,
             Self::SsoCodeRejected => StatusCode::BAD_REQUEST,

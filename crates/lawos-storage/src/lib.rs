@@ -9,6 +9,7 @@
 //!
 //! Object keys are chosen by the services, never taken from user input.
 
+mod chain;
 mod config;
 mod disposition;
 mod error;

@@ -99,25 +99,28 @@ fn expires_at(expiry: Duration) -> DateTime<Utc> {
 
 impl ObjectStore {
     /// The client `config` describes: static keys when given, else the AWS
-    /// default credentials chain. Checksums only where an operation requires
-    /// them, so S3-compatible stores without the newer algorithms work.
-    pub async fn connect(config: &StorageConfig) -> Self {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(config.region.clone()));
-        if let Some(creds) = &config.credentials {
-            loader = loader.credentials_provider(Credentials::new(
+    /// default credentials chain (environment, profile, web identity,
+    /// container and instance metadata), resolved on first use. Checksums
+    /// only where an operation requires them, so S3-compatible stores without
+    /// the newer algorithms work. Needs a Tokio runtime when used, not when built.
+    pub fn new(config: &StorageConfig) -> Self {
+        let region = Region::new(config.region.clone());
+        let mut builder = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(region.clone())
+            .force_path_style(config.path_style)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+        builder = match &config.credentials {
+            Some(creds) => builder.credentials_provider(Credentials::new(
                 &creds.access_key,
                 &creds.secret_key,
                 None,
                 None,
                 "lawos-env",
-            ));
-        }
-        let shared = loader.load().await;
-        let mut builder = aws_sdk_s3::config::Builder::from(&shared)
-            .force_path_style(config.path_style)
-            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-            .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+            )),
+            None => builder.credentials_provider(crate::chain::LazyDefaultChain::new(region)),
+        };
         if let Some(endpoint) = &config.endpoint {
             builder = builder.endpoint_url(endpoint);
         }
@@ -125,6 +128,11 @@ impl ObjectStore {
             client: aws_sdk_s3::Client::from_conf(builder.build()),
             bucket: config.bucket.clone(),
         }
+    }
+
+    /// [`ObjectStore::new`], for callers already in async code.
+    pub async fn connect(config: &StorageConfig) -> Self {
+        Self::new(config)
     }
 
     /// The same store on another bucket (tests, a second bucket of one service).

@@ -78,7 +78,7 @@ const fn user(scope: &'static str, module: &'static str, description: &'static s
 
 /// Every scope: the Backstage §4.2.2 Admin and User API scopes (with `cases:*`
 /// named `matters:*`), then one set per module of the platform.
-pub const PERMISSIONS: [Permission; 54] = [
+pub const PERMISSIONS: [Permission; 55] = [
     // Backstage §4.2.2, Admin API.
     admin("firms:create", "tenants", "Create law firms"),
     admin("firms:read", "tenants", "Read every law firm"),
@@ -134,6 +134,11 @@ pub const PERMISSIONS: [Permission; 54] = [
         "Update documents and add versions",
     ),
     user("documents:delete", "documents", "Delete documents"),
+    user(
+        "documents:privileged",
+        "documents",
+        "Read and mark documents privileged (attorney-client privilege, work product)",
+    ),
     user("time-entries:create", "billing", "Record time"),
     user("time-entries:read", "billing", "Read time entries"),
     user("time-entries:update", "billing", "Edit time entries"),
@@ -319,13 +324,14 @@ const STAFF_FIRM_WIDE: [&str; 8] = [
     "invoices:update",
 ];
 
-const PARTNER_ATTORNEY_SCOPES: [&str; 19] = [
+const PARTNER_ATTORNEY_SCOPES: [&str; 20] = [
     "matters:read",
     "matters:update",
     "clients:read",
     "documents:create",
     "documents:read",
     "documents:update",
+    "documents:privileged",
     "time-entries:create",
     "time-entries:read",
     "time-entries:update",
@@ -358,7 +364,9 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
         reasoning: "Not in the Backstage table. ARCHITECTURE §5 lets a firm's administrator \
                     manage that firm: it mirrors SYSTEM_ADMIN inside one firm — the firm-level \
                     admin scopes (users, access grants; never firms:* or support-access:*, which \
-                    are platform-wide) and the User API read-only, firm-wide. A managing partner \
+                    are platform-wide) and the User API read-only, firm-wide, without \
+                    documents:privileged (administering the firm does not open privileged \
+                    material). A managing partner \
                     who practises also holds LAWYER.",
         reach: Reach::All,
         holds: |p| in_list(p, &FIRM_ADMINISTRATION) || (!p.admin && is_read(p)),
@@ -370,7 +378,8 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
         reasoning: "Backstage §4.2.1: User API full access, no Admin API. Every User API scope, \
                     firm-wide (ARCHITECTURE §5: only a DENY grant narrows it), except billing \
                     management (approving time, generating/issuing invoices), which API.md gives \
-                    to the billing roles.",
+                    to the billing roles. documents:privileged included: attorneys hold the \
+                    privilege and read privileged material.",
         reach: Reach::All,
         holds: |p| !p.admin && !in_list(p, &BILLING_MANAGEMENT),
         firm_wide: &[],
@@ -380,7 +389,9 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
         description: "Legal assistant",
         reasoning: "Backstage §4.2.1: limited access, no billing. §1.2: assists with cases, \
                     manages documents, schedules appointments. No time entries or invoices, no \
-                    deletes of matters, clients or documents, no audit. Reach ASSIGNED: the \
+                    deletes of matters, clients or documents, no audit. No documents:privileged: \
+                    privileged material is opened to a paralegal by an attorney (a custom role \
+                    holding the scope), not by default. Reach ASSIGNED: the \
                     Backstage grant example gives a paralegal one case explicitly, so a \
                     paralegal does not see every matter by default.",
         reach: Reach::Assigned,
@@ -396,7 +407,8 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
                     (records) without delete; scheduling. Reach ASSIGNED, like a paralegal: \
                     staff see the matters they are members of or granted (and those matters' \
                     clients, documents, tasks, appointments, messages), so privileged matter \
-                    content is need-to-know. Time entries and invoices reach the whole firm \
+                    content is need-to-know; privileged documents stay hidden even there (no \
+                    documents:privileged). Time entries and invoices reach the whole firm \
                     (STAFF_FIRM_WIDE): billing runs across every matter.",
         reach: Reach::Assigned,
         holds: |p| in_list(p, &STAFF_SCOPES),
@@ -407,7 +419,9 @@ pub const BUILTIN_ROLES: [BuiltinRole; 7] = [
         description: "External attorney of a partner firm",
         reasoning: "Schema overview, user types: case-specific collaboration access. Reach \
                     ASSIGNED only: works on the matters it is a member of or granted. Reads and \
-                    updates those matters and their documents, records its own time \
+                    updates those matters and their documents, privileged ones included \
+                    (documents:privileged: co-counsel share the privilege on a common matter), \
+                    records its own time \
                     (PARTNER_TIME_ENTRIES), collaborates; no deletes, no invoices, no clients \
                     beyond reading, no administration.",
         reach: Reach::Assigned,

@@ -46,6 +46,7 @@ documents:create       - - A S S S -
 documents:read         A A A S S S -
 documents:update       - - A S S S -
 documents:delete       - - A - - - -
+documents:privileged   - - A - - S -
 time-entries:create    - - A - A S -
 time-entries:read      A A A - A S -
 time-entries:update    - - A - A S -
