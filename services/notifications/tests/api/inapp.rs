@@ -372,3 +372,51 @@ async fn a_burst_of_messages_in_one_channel_is_one_notification_with_a_count() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_payment_reaches_the_firms_billing_roles_through_rbac_but_not_the_recorder() {
+    let app = common::app().await;
+    let firm = FirmId::new();
+    let recorder = assign(&app, firm, "STAFF").await;
+    let billing = assign(&app, firm, "STAFF").await;
+    let lawyer = assign(&app, firm, "LAWYER").await;
+    // rbac answers services only, and names the scope's holders.
+    let path = format!(
+        "/api/v1/rbac/firms/{}/scope-holders?scope=invoices:update",
+        firm.0
+    );
+    let (status, _) = send(app.as_user(Method::GET, &path, &lawyer)).await;
+    assert_eq!(status, 403);
+    let event = lawos_events::EventEnvelope::builder("payment.received", lawos_events::EntityRef::new("payment", Uuid::now_v7()))
+        .firm(firm.0)
+        .user(Some(recorder.user_id.0))
+        .data(json!({
+            "paymentId": Uuid::now_v7(), "clientId": Uuid::now_v7(), "matterIds": [], "invoiceIds": [Uuid::now_v7()],
+            "amountMinor": 125_050, "currency": "EUR", "recordedBy": recorder.user_id
+        }))
+        .build();
+    common::publish(&app, &event).await;
+    let got = eventually(SETTLE, || async {
+        common::list(&app, &billing, "?type=payment.received")
+            .await
+            .len()
+            == 1
+    })
+    .await;
+    assert!(got, "the billing role was not told");
+    let n = common::list(&app, &billing, "?type=payment.received")
+        .await
+        .remove(0);
+    assert_eq!(n["title"], "Payment received: 1250.50 EUR");
+    // LAWYER holds no invoices:update; the recorder is the actor.
+    assert!(
+        common::list(&app, &lawyer, "?type=payment.received")
+            .await
+            .is_empty()
+    );
+    assert!(
+        common::list(&app, &recorder, "?type=payment.received")
+            .await
+            .is_empty()
+    );
+}
