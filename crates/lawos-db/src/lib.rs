@@ -2,6 +2,7 @@
 //! transactions (row-level security), and the per-service schema and migrations.
 
 pub mod pool;
+pub mod read;
 pub mod roles;
 pub mod schema_setup;
 pub mod tenant;
@@ -9,6 +10,7 @@ pub mod testdb;
 
 pub use diesel_async::AsyncPgConnection;
 pub use pool::{DbPool, connect};
+pub use read::read;
 pub use roles::ServiceRoles;
 pub use schema_setup::{ServiceSchema, migrate};
 pub use tenant::{TenantCtx, with_tenant};

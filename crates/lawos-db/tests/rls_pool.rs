@@ -259,3 +259,82 @@ async fn context_values_reach_the_settings_unaltered_and_an_error_rolls_back() {
     assert!(failed.is_err());
     assert!(visible(&pool, firm).await.is_empty());
 }
+
+/// The notes a one-round-trip read of `firm` sees.
+async fn read_visible(pool: &DbPool, firm: FirmId) -> Result<Vec<Uuid>, ApiError> {
+    lawos_db::read(pool, &TenantCtx::firm(firm, None), |conn| {
+        Box::pin(async move {
+            let mut conn = conn;
+            let rows: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes")
+                .load(&mut conn)
+                .await?;
+            Ok(rows.into_iter().map(|n| n.firm_id).collect())
+        })
+    })
+    .await
+}
+
+#[tokio::test]
+async fn one_round_trip_reads_see_only_their_firm_and_leave_the_connection_clean() {
+    let db = TestDatabase::create(&[schema()]).await.expect("db");
+    let pool = runtime_pool(&db).await;
+    let (a, b) = (FirmId::new(), FirmId::new());
+    // The very first read on a fresh connection (the statement is prepared first).
+    assert!(read_visible(&pool, a).await.expect("read").is_empty());
+    insert(&pool, a, "a").await.expect("insert");
+    insert(&pool, b, "b").await.expect("insert");
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let pool = pool.clone();
+        let firm = if i % 2 == 0 { a } else { b };
+        tasks.push(tokio::spawn(async move {
+            let seen = read_visible(&pool, firm).await.expect("read");
+            assert_eq!(seen, vec![firm.0], "a read saw another firm's rows");
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    // A failing read answers its error; the connection comes back usable.
+    let failed: Result<(), ApiError> = lawos_db::read(&pool, &TenantCtx::firm(a, None), |conn| {
+        Box::pin(async move {
+            let mut conn = conn;
+            diesel::sql_query("SELECT no_such_column FROM notes")
+                .execute(&mut conn)
+                .await?;
+            Ok(())
+        })
+    })
+    .await;
+    assert!(failed.is_err());
+    assert_eq!(read_visible(&pool, b).await.expect("read"), vec![b.0]);
+    // A read dropped half-way: the pool's one connection is not handed out
+    // inside its transaction.
+    let ctx_a = TenantCtx::firm(a, None);
+    let stalled = lawos_db::read(&pool, &ctx_a, |conn| {
+        Box::pin(async move {
+            let mut conn = conn;
+            let _: Vec<Note> = diesel::sql_query("SELECT firm_id FROM notes")
+                .load(&mut conn)
+                .await?;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(())
+        })
+    });
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stalled)
+            .await
+            .is_err()
+    );
+    let mut conn = pool.get().await.expect("conn");
+    let clean: Flag = diesel::sql_query(
+        "SELECT coalesce(current_setting('app.firm_id', true), '') = '' \
+         AND pg_current_xact_id_if_assigned() IS NULL AS flag",
+    )
+    .get_result(&mut *conn)
+    .await
+    .expect("query");
+    assert!(clean.flag, "a checkout inherited a read's transaction");
+    drop(conn);
+    assert_eq!(visible(&pool, a).await, vec![a.0]);
+}

@@ -76,8 +76,8 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let access = access::matter(&state.authz, &tenant, MATTERS_READ, id).await?;
-    let matter = with_tenant(&state.db, &tenant.ctx(), |conn| {
-        matters::find(conn, id).scope_boxed()
+    let matter = lawos_db::read(&state.db, &tenant.ctx(), |conn| {
+        Box::pin(async move { matters::find(&mut { conn }, id).await })
     })
     .await?
     .ok_or_else(|| access::not_found(id))?;

@@ -22,7 +22,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewMatter) -> Result<Matt
 }
 
 /// A matter that is not deleted.
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<Matter>, ApiError> {
+pub async fn find<C>(conn: &mut C, id: Uuid) -> Result<Option<Matter>, ApiError>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg> + Send,
+{
     Ok(matters::table
         .find(id)
         .filter(matters::deleted_at.is_null())
