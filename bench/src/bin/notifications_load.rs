@@ -162,6 +162,7 @@ async fn run(args: Args) -> Result<()> {
     let baseline = amqp_round_trip(&amqp_url, &schedule, drain).await?;
     eprintln!("notifications-load: push phase, event → WebSocket");
     let (push, lost) = push_phase(&app, &amqp_url, firm, &users, &schedule, drain).await?;
+    wait_until_consumed(&amqp_url).await?;
     eprintln!(
         "notifications-load: unread-count phase ({} unread each)",
         args.unread
