@@ -10,7 +10,7 @@
 #   make k8s-validate    render k8s/ overlays offline, validate (strict), phase-dependency test
 #   make deploy-local    every service as its own process, phase by phase (ports 8081..8092)
 #   make deploy-local-down  stop exactly what deploy-local started
-#   make bench           infrastructure, then warm_decision, token_check, audit-delay (BENCH_ARGS) and matters-load (MATTERS_BENCH_ARGS)
+#   make bench           infrastructure, then warm_decision, token_check, audit-delay (BENCH_ARGS), matters-load (MATTERS_BENCH_ARGS) and notifications-load (NOTIFICATIONS_BENCH_ARGS)
 #
 # Configuration comes from the environment and is passed through unchanged;
 # unset variables take the defaults of the programs (README "Configuration"):
@@ -95,6 +95,8 @@ deploy-local-down:
 TASKS_BENCH_ARGS ?=
 # Arguments for matters-load, e.g. MATTERS_BENCH_ARGS='--matters 1000000' (see bench/README.md).
 MATTERS_BENCH_ARGS ?=
+# Arguments for notifications-load, e.g. NOTIFICATIONS_BENCH_ARGS='--rate 200 --users 20' (see bench/README.md).
+NOTIFICATIONS_BENCH_ARGS ?=
 
 # One after another, each printing its table: the warm access decision, the token
 # check, the audit delay, the matters service under load (release builds).
@@ -105,3 +107,4 @@ bench:
 	$(CARGO) run --release -p lawos-bench --bin audit-delay -- $(BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin matters-load -- $(MATTERS_BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin tasks-load -- $(TASKS_BENCH_ARGS)
+	$(CARGO) run --release -p lawos-bench --bin notifications-load -- $(NOTIFICATIONS_BENCH_ARGS)
