@@ -420,6 +420,8 @@ CONFIG = {
     "LAWOS_MESSAGES_URL": f"http://messages.{NAMESPACE}.svc.cluster.local:8088",
     "LAWOS_TASKS_URL": f"http://tasks.{NAMESPACE}.svc.cluster.local:8089",
     "LAWOS_DOCUMENTS_URL": f"http://documents.{NAMESPACE}.svc.cluster.local:8090",
+    "LAWOS_CHANNELS_URL": f"http://channels.{NAMESPACE}.svc.cluster.local:8087",
+    "LAWOS_BILLING_URL": f"http://billing.{NAMESPACE}.svc.cluster.local:8091",
     "LAWOS_NOTIFICATIONS_URL": f"http://notifications.{NAMESPACE}.svc.cluster.local:8092",
     # Service tokens (client_credentials) from auth inside the cluster; tokens
     # still carry the public LAWOS_JWT_ISSUER.
@@ -427,6 +429,7 @@ CONFIG = {
     "LAWOS_HTTP_WORKERS": "2",
     "LAWOS_BODY_LIMIT_BYTES": "1048576",
     "LAWOS_RATE_LIMIT": "on",
+    "LAWOS_RATE_LIMITS": "web=1000/1200,mobile=500/600,admin=2000/2400",
     "LAWOS_LOG_FORMAT": "json",
     "LAWOS_S3_ENDPOINT": "https://s3.us-east-1.amazonaws.com",
     "LAWOS_S3_REGION": "us-east-1",
