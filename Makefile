@@ -95,6 +95,8 @@ deploy-local-down:
 TASKS_BENCH_ARGS ?=
 # Arguments for matters-load, e.g. MATTERS_BENCH_ARGS='--matters 1000000' (see bench/README.md).
 MATTERS_BENCH_ARGS ?=
+# Arguments for billing-load, e.g. BILLING_BENCH_ARGS='--entries 200000' (see bench/README.md).
+BILLING_BENCH_ARGS ?=
 # Arguments for notifications-load, e.g. NOTIFICATIONS_BENCH_ARGS='--rate 200 --users 20' (see bench/README.md).
 NOTIFICATIONS_BENCH_ARGS ?=
 
@@ -107,4 +109,5 @@ bench:
 	$(CARGO) run --release -p lawos-bench --bin audit-delay -- $(BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin matters-load -- $(MATTERS_BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin tasks-load -- $(TASKS_BENCH_ARGS)
+	$(CARGO) run --release -p lawos-bench --bin billing-load -- $(BILLING_BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin notifications-load -- $(NOTIFICATIONS_BENCH_ARGS)
