@@ -5,10 +5,14 @@
 //! - `MATTER`: `messages:read` on the matter (firm-wide reach less the walled
 //!   matters, or assigned matters; a DENY grant hides the matter's messages);
 //! - `CONTACT`: `messages:read` and `clients:read` (contacts are firm records);
-//! - `INTERNAL` (the firm's own channels): `messages:read` with firm-wide reach.
+//! - `INTERNAL` (the firm's own channels): `messages:read` with firm-wide
+//!   reach, or at any reach for the channel's user participants (as channels
+//!   decides for the channel itself).
 //!
-//! Lists and search apply the same rule in SQL ([`Visibility`]). Reading one
-//! message or a thread also asks channels whether the caller sees the channel.
+//! Lists and search apply the same rule in SQL ([`Visibility`]); search, which
+//! does not know channels' participants, shows internal messages to firm-wide
+//! readers only. Reading one message or a thread also asks channels whether
+//! the caller sees the channel.
 //! Edits are the sender's alone (403 for anyone else); a message is deleted by
 //! its sender or by a firm administrator: a holder of `users:update` with
 //! firm-wide reach (FIRM_ADMIN), the scope of whoever administers the firm's
@@ -41,7 +45,13 @@ pub fn forbidden(scope: &str) -> ApiError {
         .with_details(json!({ "requiredScopes": [scope] }))
 }
 
-fn may(access: &Access, scope: &str, context_type: &str, context_id: Option<Uuid>) -> bool {
+fn may(
+    access: &Access,
+    scope: &str,
+    context_type: &str,
+    context_id: Option<Uuid>,
+    participant: bool,
+) -> bool {
     let Some(caps) = access.capabilities() else {
         return true;
     };
@@ -50,22 +60,30 @@ fn may(access: &Access, scope: &str, context_type: &str, context_id: Option<Uuid
             caps.decide(scope, &Resource::matter(matter)) == Decision::Allowed
         }
         (CONTACT, Some(_)) => caps.reach(scope).is_some() && caps.reach(CLIENTS_READ).is_some(),
-        (INTERNAL, None) => caps.reach(scope) == Some(Reach::All),
+        (INTERNAL, None) => match caps.reach(scope) {
+            Some(Reach::All) => true,
+            Some(Reach::Assigned) => participant,
+            None => false,
+        },
         _ => false,
     }
 }
 
-/// `scope` on a message (or channel) of this context: allowed, forbidden (the
-/// caller may read it: 403) or hidden (404).
+/// `scope` on a message (or channel) of this context (`participant`: the
+/// caller takes part in the channel): allowed, forbidden (the caller may read
+/// it: 403) or hidden (404).
 pub fn decide(
     access: &Access,
     scope: &str,
     context_type: &str,
     context_id: Option<Uuid>,
+    participant: bool,
 ) -> Decision {
-    if may(access, scope, context_type, context_id) {
+    if may(access, scope, context_type, context_id, participant) {
         Decision::Allowed
-    } else if scope != MESSAGES_READ && may(access, MESSAGES_READ, context_type, context_id) {
+    } else if scope != MESSAGES_READ
+        && may(access, MESSAGES_READ, context_type, context_id, participant)
+    {
         Decision::Forbidden
     } else {
         Decision::Hidden
@@ -78,9 +96,10 @@ pub fn require(
     scope: &str,
     context_type: &str,
     context_id: Option<Uuid>,
+    participant: bool,
     hidden: impl FnOnce() -> ApiError,
 ) -> Result<(), ApiError> {
-    match decide(access, scope, context_type, context_id) {
+    match decide(access, scope, context_type, context_id, participant) {
         Decision::Allowed => Ok(()),
         Decision::Forbidden => Err(forbidden(scope)),
         Decision::Hidden => Err(hidden()),

@@ -54,6 +54,11 @@ impl Channel {
             .collect()
     }
 
+    /// Whether `user` takes part in the channel.
+    pub fn has_user(&self, user: Option<Uuid>) -> bool {
+        user.is_some_and(|u| self.user_ids().contains(&u))
+    }
+
     /// The contact an SMS goes to: the first contact participant with a phone.
     pub fn sms_recipient(&self) -> Option<(Option<Uuid>, String)> {
         self.participants

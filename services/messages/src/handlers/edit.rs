@@ -31,12 +31,14 @@ pub async fn update(
     path: web::Path<Uuid>,
     body: web::Json<EditMessage>,
 ) -> Result<HttpResponse, ApiError> {
-    let (message, access) = readable(&state, &tenant, &caller, path.into_inner()).await?;
+    let (message, access, participant) =
+        readable(&state, &tenant, &caller, path.into_inner()).await?;
     access::require(
         &access,
         MESSAGES_CREATE,
         &message.context_type,
         message.context_id,
+        participant,
         || message_not_found(message.id),
     )?;
     let me = tenant.principal.user_id.map(|u| u.0);

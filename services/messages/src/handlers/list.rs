@@ -46,12 +46,13 @@ pub async fn list(
                 MESSAGES_READ,
                 &channel.context_type,
                 channel.context_id,
+                channel.has_user(tenant.principal.user_id.map(|u| u.0)),
                 hidden,
             )?;
         }
         Listing::Context(kind, id) => {
             let name = if *kind == MATTER { "Matter" } else { "Contact" };
-            access::require(&access, MESSAGES_READ, kind, Some(*id), || {
+            access::require(&access, MESSAGES_READ, kind, Some(*id), false, || {
                 ApiError::not_found(name, id)
             })?;
         }

@@ -22,13 +22,15 @@ use crate::model::{Message, MessageWithEdits};
 use crate::state::MessagesState;
 use crate::storage::messages;
 
-/// The message `id` if the caller may read it (else 404), and their access.
+/// The message `id` if the caller may read it (else 404): by its context,
+/// and its channel as channels shows it to the caller. With their access and
+/// whether they take part in the channel.
 pub async fn readable(
     state: &MessagesState,
     tenant: &Tenant,
     caller: &CallerAuth,
     id: Uuid,
-) -> Result<(Message, Access), ApiError> {
+) -> Result<(Message, Access, bool), ApiError> {
     let access = access::caller(&state.authz, tenant).await?;
     access.require_firm(MESSAGES_READ)?;
     let message = with_tenant(&state.db, &tenant.ctx(), |conn| {
@@ -36,19 +38,21 @@ pub async fn readable(
     })
     .await?
     .ok_or_else(|| message_not_found(id))?;
+    let channel = state
+        .channels
+        .for_caller(caller, message.channel_id)
+        .await?
+        .ok_or_else(|| message_not_found(id))?;
+    let participant = channel.has_user(tenant.principal.user_id.map(|u| u.0));
     access::require(
         &access,
         MESSAGES_READ,
         &message.context_type,
         message.context_id,
+        participant,
         || message_not_found(id),
     )?;
-    state
-        .channels
-        .for_caller(caller, message.channel_id)
-        .await?
-        .ok_or_else(|| message_not_found(id))?;
-    Ok((message, access))
+    Ok((message, access, participant))
 }
 
 #[tracing::instrument(skip_all, fields(message_id = %path))]
@@ -58,7 +62,7 @@ pub async fn get(
     caller: CallerAuth,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (message, _) = readable(&state, &tenant, &caller, path.into_inner()).await?;
+    let (message, _, _) = readable(&state, &tenant, &caller, path.into_inner()).await?;
     let id = message.id;
     let edits = with_tenant(&state.db, &tenant.ctx(), |conn| {
         messages::edits(conn, id).scope_boxed()
@@ -76,7 +80,7 @@ pub async fn delete(
     caller: CallerAuth,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let (message, access) = readable(&state, &tenant, &caller, path.into_inner()).await?;
+    let (message, access, _) = readable(&state, &tenant, &caller, path.into_inner()).await?;
     let me = tenant.principal.user_id.map(|u| u.0);
     if message.sender_user_id.is_none_or(|s| Some(s) != me) && !access::is_firm_admin(&access) {
         return Err(ApiError::permission_denied(
@@ -106,7 +110,7 @@ pub async fn events(
     path: web::Path<Uuid>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (message, _) = readable(&state, &tenant, &caller, path.into_inner()).await?;
+    let (message, _, _) = readable(&state, &tenant, &caller, path.into_inner()).await?;
     state
         .audit
         .page(tenant.firm_id, "message", message.id, &query.page())

@@ -39,11 +39,13 @@ pub async fn send(
         .await?
         .filter(|c| c.firm_id == tenant.firm_id.0)
         .ok_or_else(hidden)?;
+    let me = tenant.principal.user_id.map(|u| u.0);
     access::require(
         &access,
         MESSAGES_CREATE,
         &channel.context_type,
         channel.context_id,
+        channel.has_user(me),
         hidden,
     )?;
     if channel.archived_at.is_some() {
@@ -57,7 +59,7 @@ pub async fn send(
     } else {
         None
     };
-    let sender = tenant.principal.user_id.map(|u| u.0);
+    let sender = me;
     let sending = state.sms.sending_configured();
     let participants = channel.user_ids();
     let stored = with_tenant(&state.db, &tenant.ctx(), |conn| {

@@ -69,6 +69,8 @@ pub struct With {
     pub sending: bool,
     /// The webhook public key configured.
     pub webhook: bool,
+    /// The real channels service (with contacts and matters) instead of the stand-in.
+    pub real_channels: bool,
 }
 
 pub struct Env {
@@ -94,11 +96,14 @@ pub async fn spawn(with: With) -> Env {
     if with.events {
         specs.push(lawos_svc_events::SPEC);
     }
-    if with.contacts {
+    if with.contacts || with.real_channels {
         specs.push(lawos_svc_contacts::SPEC);
     }
-    if with.matters {
+    if with.matters || with.real_channels {
         specs.push(lawos_svc_matters::SPEC);
+    }
+    if with.real_channels {
+        specs.push(lawos_svc_channels::SPEC);
     }
     specs.push(MESSAGES);
     let vhost = TestVhost::create().await;
@@ -107,7 +112,9 @@ pub async fn spawn(with: With) -> Env {
     let prefix = format!("test:{}", Uuid::now_v7().simple());
     let mut app = TestApp::spawn_with(&specs, move |c| {
         c.amqp_url = amqp;
-        c.channels_url = channels_url;
+        if !with.real_channels {
+            c.channels_url = channels_url;
+        }
         c.documents_url = owners_url.clone();
         c.tasks_url = owners_url.clone();
         c.billing_url = owners_url;
@@ -146,6 +153,9 @@ pub async fn spawn(with: With) -> Env {
     .await;
     assert!(up, "the messages invalidation subscription did not start");
     lawos_testkit::api::wait_for_queue(&env.app, "rbac.events").await;
+    if with.real_channels {
+        lawos_testkit::api::wait_for_queue(&env.app, "channels.events").await;
+    }
     env
 }
 
@@ -263,6 +273,24 @@ impl Env {
             firm.0
         ))
         .await;
+    }
+
+    /// The default channel of matter `id` at the real channels service, once
+    /// `matter.created` has made it.
+    pub async fn default_channel(&self, user: &TestUser, matter: Uuid) -> Value {
+        let path = format!("/api/v1/channels/?context_type=MATTER&context_id={matter}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let page = send_ok(self.req(Method::GET, &path, user), 200).await;
+            if let Some(found) = page["data"].get(0).filter(|f| f.is_object()) {
+                return found.clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "matter {matter} never got its channel"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Creates a matter as `user` at matters; its id.

@@ -12,3 +12,4 @@ mod search;
 mod sms;
 mod telnyx;
 mod timeline;
+mod together;

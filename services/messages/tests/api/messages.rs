@@ -197,6 +197,26 @@ async fn reach_decides_who_reads_and_who_writes() {
     }
     let (status, body) = env.send(&paralegal, channel, "hi").await;
     assert_eq!((status, fields(&body)), (422, vec!["channelId".to_owned()]));
+    // An internal channel they take part in is theirs to read and write, as channels decides.
+    let team = env.channels.add(
+        firm.0,
+        "INTERNAL",
+        None,
+        "INTERNAL",
+        &[paralegal.user_id.0],
+        &[],
+    );
+    assert_eq!(env.send(&paralegal, team, "ready for review").await.0, 201);
+    let page = send_ok(
+        env.req(
+            Method::GET,
+            &format!("/api/v1/messages/?channel_id={team}"),
+            &paralegal,
+        ),
+        200,
+    )
+    .await;
+    assert_eq!(page["data"][0]["body"], "ready for review");
 
     // A READ grant on the matter lets the paralegal read (and, holding messages:create, write).
     let seen = env.authz().stats().invalidations;
