@@ -49,7 +49,8 @@ fn is_bearer(headers: &HeaderMap) -> bool {
 /// Middleware authenticating bearer tokens. Requests without
 /// `Authorization` pass through unauthenticated (handlers needing a caller
 /// extract [`Principal`] and get 401 `AUTH_TOKEN_MISSING`); a present but
-/// invalid credential is answered with 401 at once.
+/// invalid credential is answered with 401 at once, except a credential that is
+/// not `Bearer` on `/oauth/` and `/webhooks/` routes, which check it themselves.
 #[derive(Clone, Debug)]
 pub struct Authenticate {
     validator: TokenValidator,
@@ -100,8 +101,11 @@ where
         let service = Rc::clone(&self.service);
         let validator = self.validator.clone();
         Box::pin(async move {
-            // The OAuth endpoints authenticate clients themselves (HTTP Basic, RFC 6749 §2.3.1).
-            let client_auth = req.path().starts_with("/oauth/") && !is_bearer(req.headers());
+            // The OAuth endpoints authenticate clients themselves (HTTP Basic, RFC 6749 §2.3.1),
+            // and webhooks their senders (LiveKit signs with a bare JWT in `Authorization`).
+            let self_auth =
+                req.path().starts_with("/oauth/") || req.path().starts_with("/webhooks/");
+            let client_auth = self_auth && !is_bearer(req.headers());
             let outcome = match bearer_token(req.headers()) {
                 _ if client_auth => None,
                 Ok(None) => None,

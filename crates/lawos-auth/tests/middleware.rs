@@ -51,6 +51,7 @@ macro_rules! app {
                 .route("/me", web::get().to(me))
                 .route("/firms", web::post().to(create_firm))
                 .route("/maybe", web::get().to(maybe))
+                .route("/webhooks/signed", web::post().to(maybe))
                 .service(
                     web::scope("/admin")
                         .wrap(RequireScope::new("admin:read"))
@@ -134,6 +135,37 @@ async fn bad_tokens_are_401_auth_token_invalid_or_expired() {
             assert_eq!(error["code"], expected, "{header} on {uri}");
         }
     }
+}
+
+#[actix_web::test]
+async fn webhooks_check_their_own_non_bearer_authorization() {
+    let key = TestKey::es256("k1");
+    let app = app!(key);
+    // A sender's signature (a bare JWT) reaches the webhook, which checks it.
+    let req = test::TestRequest::post()
+        .uri("/webhooks/signed")
+        .insert_header((AUTHORIZATION, "eyJhbGciOiJIUzI1NiJ9.e30.sig"))
+        .to_request();
+    assert_eq!(test::call_and_read_body(&app, req).await, "anonymous");
+    // A bearer token there is still a platform token, checked as one.
+    let req = test::TestRequest::post()
+        .uri("/webhooks/signed")
+        .insert_header(bearer("not.a.jwt"))
+        .to_request();
+    let (status, error) = error_of(test::call_service(&app, req).await).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("AUTH_TOKEN_INVALID"))
+    );
+    // Elsewhere a non-bearer credential is refused.
+    let req = test::TestRequest::get()
+        .uri("/maybe")
+        .insert_header((AUTHORIZATION, "eyJhbGciOiJIUzI1NiJ9.e30.sig"))
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, req).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[actix_web::test]

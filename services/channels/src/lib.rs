@@ -9,9 +9,11 @@
 //! `matter.created` (the matter's default channel), `matter.member_*` (its
 //! participants), `message.sent` / `message.received` (last activity). A
 //! channel's thread is read and written at the messages service as the caller
-//! ([`messages`]).
+//! ([`messages`]). Calls ([`calls`]) are LiveKit rooms opened in a channel,
+//! recorded from LiveKit's signed webhooks (`POST /webhooks/livekit/`).
 
 pub mod access;
+pub mod calls;
 pub mod consumer;
 pub mod handlers;
 pub mod input;
@@ -44,9 +46,22 @@ pub fn schema() -> ServiceSchema {
     }
 }
 
+/// The LiveKit settings; a bad one stops the service at start, naming it.
+fn livekit_config() -> Option<calls::config::LiveKitConfig> {
+    match calls::config::LiveKitConfig::from_env() {
+        Ok(config) => config,
+        Err(e) => panic!("channels: {e}"),
+    }
+}
+
 /// The service's routes bound to its state; readiness is its database (matters,
-/// contacts and messages are asked per request).
+/// contacts, messages and LiveKit are asked per request).
 pub fn mount(env: &ServiceEnv) -> Mount {
+    mount_with(env, livekit_config())
+}
+
+/// [`mount`] with the given LiveKit settings (not from the environment).
+pub fn mount_with(env: &ServiceEnv, livekit: Option<calls::config::LiveKitConfig>) -> Mount {
     let tokens = env.service_tokens.clone();
     let state = actix_web::web::Data::new(state::ChannelsState {
         db: env.db.clone(),
@@ -55,6 +70,7 @@ pub fn mount(env: &ServiceEnv) -> Mount {
         matters: lookup::Lookup::matters(&env.config.matters_url, tokens.clone()),
         contacts: lookup::Lookup::contacts(&env.config.contacts_url, tokens),
         messages: messages::MessagesClient::new(&env.config.messages_url),
+        livekit: livekit.map(calls::livekit::LiveKit::new),
     });
     let resolver = actix_web::web::Data::new(env.resolver.clone());
     env.mount(

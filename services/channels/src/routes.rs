@@ -5,13 +5,20 @@ use lawos_http::OpenApi;
 use lawos_http::openapi::page_schema;
 use serde_json::{Value, json};
 
-use crate::handlers::{channels, edit, events, lifecycle, participants, sms, thread};
+use crate::calls::model::{Call, Join, Started};
+use crate::handlers::{
+    calls, channels, edit, events, lifecycle, livekit, participants, sms, thread,
+};
 use crate::input::{
     AddParticipant, CreateChannel, ListQuery, PageQuery, SendMessage, SmsChannel, UpdateChannel,
 };
 use crate::model::{Channel, Participant};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource(["/webhooks/livekit", "/webhooks/livekit/"])
+            .route(web::post().to(livekit::receive)),
+    );
     cfg.service(
         web::scope("/api/v1/channels")
             .service(
@@ -53,6 +60,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource(["/{id}/messages", "/{id}/messages/"])
                     .route(web::get().to(thread::list))
                     .route(web::post().to(thread::send)),
+            )
+            .service(
+                web::resource(["/{id}/calls", "/{id}/calls/"])
+                    .route(web::get().to(calls::list))
+                    .route(web::post().to(calls::create)),
+            )
+            .service(
+                web::resource(["/{id}/calls/{call_id}", "/{id}/calls/{call_id}/"])
+                    .route(web::get().to(calls::get)),
+            )
+            .service(
+                web::resource([
+                    "/{id}/calls/{call_id}/tokens",
+                    "/{id}/calls/{call_id}/tokens/",
+                ])
+                .route(web::post().to(calls::token)),
             ),
     );
 }
@@ -124,5 +147,18 @@ pub fn openapi() -> Value {
         .op("post", "/api/v1/channels/{id}/messages", "Send a message in the channel: written by the messages service as the caller", Some("messages:create"), &[(201, "Sent"), (400, "Refused by messages"), REFUSED, HIDDEN, (409, "The channel is archived"), (422, "Invalid fields"), (503, "Messages unavailable")])
         .body::<SendMessage>()
         .content(201, "application/json", message_schema())
+        .op("post", "/api/v1/channels/{id}/calls", "Open a call in the channel: a LiveKit room, and the caller's join token (publishing)", Some("messages:create"), &[(201, "Opened"), (403, "Not allowed, or not a user"), HIDDEN, (409, "The channel is archived"), (503, "LiveKit not configured (LIVEKIT_NOT_CONFIGURED) or unavailable")])
+        .returns::<Started>(201)
+        .op("get", "/api/v1/channels/{id}/calls", "The channel's calls, newest first", Some("channels:read"), &[(200, "A page of calls"), HIDDEN])
+        .query::<PageQuery>()
+        .returns_page::<Call>()
+        .op("get", "/api/v1/channels/{id}/calls/{callId}", "A call: participants, started, ended, duration", Some("channels:read"), &[(200, "The call"), (404, "No such channel or call")])
+        .returns::<Call>(200)
+        .op("post", "/api/v1/channels/{id}/calls/{callId}/tokens", "A join token for the caller (who may see the channel; publishing with messages:create)", Some("channels:read"), &[(201, "The token"), (403, "Not a user"), (404, "No such channel or call"), (409, "The call has ended"), (503, "LiveKit not configured")])
+        .returns::<Join>(201)
+        .op("post", "/webhooks/livekit/", "LiveKit's webhooks (Authorization: a JWT signed with the API secret carrying the body's SHA-256); each event id applied once", None, &[(200, "Received (applied or not)"), (400, "Not a LiveKit event"), (401, "Signature missing or wrong; nothing stored"), (503, "LiveKit not configured")])
+        .public()
+        .request("application/webhook+json", json!({ "type": "object", "required": ["event", "id"], "properties": { "event": { "type": "string" }, "id": { "type": "string" } } }))
+        .content(200, "application/json", json!({ "type": "object", "required": ["applied"], "properties": { "applied": { "type": "boolean" } } }))
         .into_value()
 }

@@ -42,6 +42,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    channels.calls (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        channel_id -> Uuid,
+        room_name -> Text,
+        room_sid -> Nullable<Text>,
+        status -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        duration_seconds -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
+    channels.call_participants (id) {
+        id -> Uuid,
+        firm_id -> Uuid,
+        call_id -> Uuid,
+        participant_sid -> Text,
+        identity -> Text,
+        user_id -> Nullable<Uuid>,
+        name -> Nullable<Text>,
+        joined_at -> Timestamptz,
+        left_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    channels.call_webhook_events (firm_id, event_id) {
+        firm_id -> Uuid,
+        event_id -> Text,
+        event -> Text,
+        call_id -> Uuid,
+        received_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(channel_participants -> channels (channel_id));
+diesel::joinable!(calls -> channels (channel_id));
+diesel::joinable!(call_participants -> calls (call_id));
 diesel::joinable!(channel_activity -> channels (channel_id));
-diesel::allow_tables_to_appear_in_same_query!(channels, channel_participants, channel_activity);
+diesel::allow_tables_to_appear_in_same_query!(
+    channels,
+    channel_participants,
+    channel_activity,
+    calls,
+    call_participants,
+    call_webhook_events
+);

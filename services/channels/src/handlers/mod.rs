@@ -1,10 +1,12 @@
 //! One file per flow: channels (list, create, get), edits, archive/restore,
 //! participants, the audit trail, SMS find-or-create, the thread.
 
+pub mod calls;
 pub mod channels;
 pub mod edit;
 pub mod events;
 pub mod lifecycle;
+pub mod livekit;
 pub mod participants;
 pub mod sms;
 pub mod thread;
@@ -68,12 +70,24 @@ pub(crate) async fn visible(
     id: Uuid,
     scope: &'static str,
 ) -> Result<Loaded, ApiError> {
+    Ok(visible_with(state, tenant, id, scope).await?.1)
+}
+
+/// [`visible`], with the caller's access (for further decisions).
+pub(crate) async fn visible_with(
+    state: &ChannelsState,
+    tenant: &Tenant,
+    id: Uuid,
+    scope: &'static str,
+) -> Result<(Access, Loaded), ApiError> {
     let access = caller(state, tenant).await?;
     let user = tenant.principal.user_id.map(|u| u.0);
-    with_tenant(&state.db, &tenant.ctx(), |conn| {
-        async move { locked_for(conn, &access, user, id, scope, false).await }.scope_boxed()
+    let decided = access.clone();
+    let channel = with_tenant(&state.db, &tenant.ctx(), |conn| {
+        async move { locked_for(conn, &decided, user, id, scope, false).await }.scope_boxed()
     })
-    .await
+    .await?;
+    Ok((access, channel))
 }
 
 /// Channel `id` (locked when `lock`), if `user` may use `scope` on it.

@@ -2,6 +2,7 @@
 //! tenant transaction, so row-level security decides which firm it sees.
 
 pub mod activity;
+pub mod calls;
 pub mod channels;
 pub mod participants;
 

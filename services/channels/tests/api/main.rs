@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod calls;
 mod channels;
 mod common;
 mod defaults;
