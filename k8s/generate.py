@@ -92,10 +92,14 @@ SERVICES: tuple[Service, ...] = (
     Service("channels", 6, 8087, ("/api/v1/channels",),
             hard=("matters", "contacts"), soft=("messages",)),
     Service("messages", 6, 8088, ("/api/v1/messages", "/webhooks/telephony"),
-            hard=("matters",), soft=("channels",),
+            hard=("matters", "rbac"),
+            soft=("channels", "contacts", "events", "documents", "tasks", "billing"),
             note="matrix lists Channels as hard; both are phase 6 (map §5): messages "
                  "checks a channel per request, so it is soft here; its phase-5 "
-                 "dependency (matters, via channels) is hard"),
+                 "dependency (matters, via channels) is hard. Per request it also asks "
+                 "contacts (an SMS sender, a client's comments), events (audit trails) "
+                 "and the owners of commented documents, appointments and time entries: "
+                 "those requests answer 503 while they are down"),
     Service("tasks", 7, 8089, ("/api/v1/tasks",), hard=("matters", "rbac"),
             soft=("contacts", "events"),
             note="asks contacts whether a contact attendee exists and events for audit "
@@ -466,6 +470,13 @@ def secret_template() -> list[dict]:
             "LAWOS_ADMIN_PASSWORD": "CHANGE-ME",
         },
         "contacts": {"LAWOS_PII_KEY": "CHANGE-ME-base64-of-32-random-bytes"},
+        # SMS over Telnyx; remove all three to run without SMS (SMS fail at
+        # once, the webhook answers 503).
+        "messages": {
+            "LAWOS_TELNYX_API_KEY": "CHANGE-ME-telnyx-api-key",
+            "LAWOS_TELNYX_MESSAGING_PROFILE_ID": "CHANGE-ME-telnyx-messaging-profile-id",
+            "LAWOS_TELNYX_PUBLIC_KEY": "CHANGE-ME-base64-of-the-telnyx-ed25519-public-key",
+        },
         "documents": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
         "billing": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
     }

@@ -108,7 +108,7 @@ def test_network_policies_admit_ingress_and_callers_only(overlay, table):
         assert allowed == expected, s.name
     # Spot checks from the matrix.
     assert set(generate.callers("matters")) == {"contacts", "channels", "messages", "tasks", "documents", "billing", "notifications"}
-    assert set(generate.callers("events")) == {"contacts", "matters", "tasks", "documents", "billing", "notifications"}
+    assert set(generate.callers("events")) == {"contacts", "matters", "messages", "tasks", "documents", "billing", "notifications"}
     assert generate.callers("notifications") == []
     assert len(generate.callers("tenants")) == 11 and len(generate.callers("auth")) == 11
 
