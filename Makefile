@@ -42,7 +42,7 @@ SERVICE ?=
 # Arguments for the benchmark, e.g. BENCH_ARGS='--rate 100 --duration 10' (see bench/README.md).
 BENCH_ARGS ?=
 
-.PHONY: help run test lint fmt migrate infra clean-test-dbs k8s-validate deploy-local deploy-local-down bench
+.PHONY: help run test lint fmt migrate infra clean-test-dbs k8s-validate deploy-local deploy-local-down bench fuzz-api
 
 help:
 	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
@@ -81,6 +81,15 @@ migrate:
 
 clean-test-dbs:
 	@bash scripts/clean-test-dbs.sh
+
+# schemathesis over the API of `lawos dev` on a fresh database, as a LAWYER and as the
+# system administrator (scripts/fuzz-api.sh; FUZZ_ARGS go to schemathesis, e.g.
+# FUZZ_ARGS='--include-path-regex ^/api/v1/matters'; LAWOS_FUZZ_INCLUDE='' fuzzes every operation).
+FUZZ_ARGS ?=
+fuzz-api:
+	@$(INFRA)
+	@bash scripts/test-tools.sh
+	bash scripts/fuzz-api.sh $(FUZZ_ARGS)
 
 k8s-validate:
 	@bash scripts/k8s-validate.sh

@@ -39,6 +39,26 @@ if ! has_node && [[ "${LAWOS_INFRA_INSTALL:-}" != never ]] && [[ "$(id -u)" == 0
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >&2 || true
 fi
 
+# The API fuzzer (`make fuzz-api`, scripts/fuzz-api.sh): schemathesis, pinned,
+# in a project-local virtualenv. Installed once; offline afterwards.
+SCHEMATHESIS_VERSION=4.32.5
+st_dir="$root/.lawos/tools/schemathesis"
+install_schemathesis() {
+  if [[ -x "$st_dir/bin/schemathesis" ]] \
+    && [[ "$("$st_dir/bin/schemathesis" --version 2>/dev/null)" == *"$SCHEMATHESIS_VERSION"* ]]; then
+    return 0
+  fi
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+    echo "test-tools: python3 with venv is missing: make fuzz-api cannot run (Debian/Ubuntu: apt-get install python3-venv)" >&2
+    return 0
+  fi
+  echo "+ python3 -m venv .lawos/tools/schemathesis && pip install schemathesis==$SCHEMATHESIS_VERSION"
+  python3 -m venv "$st_dir" \
+    && "$st_dir/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+    || echo "test-tools: could not install schemathesis $SCHEMATHESIS_VERSION (PyPI unreachable?): make fuzz-api cannot run" >&2
+}
+install_schemathesis
+
 if ! has_node; then
   echo "test-tools: node and npm are not installed: the SSO tests of the auth service will fail" >&2
   echo "test-tools: install Node.js 20 or newer with npm (Debian/Ubuntu: apt-get install nodejs npm)" >&2

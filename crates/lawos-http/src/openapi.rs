@@ -162,6 +162,33 @@ impl OpenApi {
         .default_response(422, "Invalid parameters, each named (VALIDATION_ERROR)")
     }
 
+    /// The cursor pagination parameters of the last operation
+    /// (`lawos_core::PageParams`: `cursor`, `limit` 1..=100), for a handler
+    /// extracting `web::Query<PageParams>`.
+    pub fn page_params(mut self) -> Self {
+        let params = [
+            json!({ "name": "cursor", "in": "query", "required": false,
+                    "description": "The nextCursor of the previous page",
+                    "schema": { "type": "string" } }),
+            json!({ "name": "limit", "in": "query", "required": false,
+                    "description": "Page size (default 20)",
+                    "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }),
+        ];
+        if let Some(op) = self.last_op() {
+            let list = op
+                .as_object_mut()
+                .map(|o| o.entry("parameters").or_insert_with(|| json!([])));
+            if let Some(Value::Array(list)) = list {
+                list.extend(params);
+            }
+        }
+        self.default_response(
+            400,
+            "A query parameter does not parse (INVALID_FIELD_FORMAT)",
+        )
+        .default_response(422, "Invalid parameters, each named (VALIDATION_ERROR)")
+    }
+
     /// The JSON request body of the last operation: `T`, the struct its handler
     /// extracts with `web::Json<T>`.
     pub fn body<T: JsonSchema>(self) -> Self {

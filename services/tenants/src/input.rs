@@ -10,14 +10,16 @@ use crate::model::{BILLING_PLANS, FEATURES};
 const MAX_SETTINGS_BYTES: usize = 16 * 1024;
 
 /// `POST /api/v1/tenants/` (Backstage §2.2.1).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateFirm {
     pub name: Option<String>,
     pub slug: Option<String>,
     pub contact_email: Option<String>,
     pub billing_plan: Option<String>,
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub features: Option<Value>,
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub settings: Option<Value>,
     #[serde(default)]
     pub create_logto_org: bool,
@@ -79,13 +81,15 @@ impl CreateFirm {
 }
 
 /// `PATCH /api/v1/tenants/{firmId}`: every field optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateFirm {
     pub name: Option<String>,
     pub contact_email: Option<String>,
     pub billing_plan: Option<String>,
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub features: Option<Value>,
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub settings: Option<Value>,
     pub logto_org_id: Option<String>,
 }
@@ -228,7 +232,7 @@ fn merge_settings(current: &Value, patch: Option<&Value>, errors: &mut FieldErro
 }
 
 /// `POST /api/v1/tenants/{firmId}/domains`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDomain {
     pub domain: Option<String>,

@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 pub fn openapi() -> serde_json::Value {
+    use crate::input::{CreateDomain, CreateFirm, UpdateFirm};
     OpenApi::new("LawOS tenants")
         .op(
             "post",
@@ -49,19 +50,20 @@ pub fn openapi() -> serde_json::Value {
             Some("firms:create"),
             &[
                 (201, "Created"),
-                (401, "No or bad token"),
                 (403, "Missing scope"),
                 (409, "Slug taken"),
                 (422, "Invalid fields"),
             ],
         )
+        .body::<CreateFirm>()
         .op(
             "get",
             "/api/v1/tenants/",
             "List firms (cursor pagination)",
             Some("firms:read"),
-            &[(200, "A page of firms"), (401, "No or bad token")],
+            &[(200, "A page of firms")],
         )
+        .page_params()
         .op(
             "get",
             "/api/v1/tenants/{firmId}",
@@ -78,10 +80,23 @@ pub fn openapi() -> serde_json::Value {
                 (200, "Updated"),
                 (403, "Not allowed"),
                 (404, "No such firm in reach"),
-                (412, "Stale If-Match"),
                 (422, "Invalid fields"),
             ],
         )
+        .body::<UpdateFirm>()
+        .if_match()
+        .op(
+            "get",
+            "/api/v1/tenants/{firmId}/events",
+            "A firm's audit trail, newest first (from the events service)",
+            Some("firms:read"),
+            &[
+                (200, "A page of events"),
+                (404, "No such firm in reach"),
+                (503, "Events unavailable"),
+            ],
+        )
+        .page_params()
         .op(
             "get",
             "/api/v1/tenants/{firmId}/domains",
@@ -89,6 +104,7 @@ pub fn openapi() -> serde_json::Value {
             Some("firms:read"),
             &[(200, "A page of domains"), (404, "No such firm in reach")],
         )
+        .page_params()
         .op(
             "post",
             "/api/v1/tenants/{firmId}/domains",
@@ -96,10 +112,12 @@ pub fn openapi() -> serde_json::Value {
             Some("firms:update"),
             &[
                 (201, "Created"),
+                (404, "No such firm in reach"),
                 (409, "Domain taken"),
                 (422, "Invalid fields"),
             ],
         )
+        .body::<CreateDomain>()
         .op(
             "delete",
             "/api/v1/tenants/{firmId}/domains/{domainId}",
@@ -110,9 +128,14 @@ pub fn openapi() -> serde_json::Value {
         .op(
             "get",
             "/api/v1/tenants/resolve",
-            "Resolve a host, slug or Logto organization to a firm",
+            "Resolve exactly one of host, slug or logto_org_id to a firm",
             None,
-            &[(200, "The firm id and slug"), (404, "Unknown")],
+            &[
+                (200, "The firm id and slug"),
+                (404, "Unknown"),
+                (422, "None or several of host, slug, logto_org_id"),
+            ],
         )
+        .query::<resolve::ResolveQuery>()
         .into_value()
 }

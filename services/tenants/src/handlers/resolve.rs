@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::state::TenantsState;
 use crate::storage;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveQuery {
     host: Option<String>,
