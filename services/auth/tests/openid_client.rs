@@ -9,6 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use lawos_testkit::TestApp;
 use openidconnect::core::{
     CoreClient, CoreJsonWebKeySet, CoreJwsSigningAlgorithm, CoreTokenResponse,
 };
@@ -17,7 +18,6 @@ use openidconnect::{
     RequestTokenError, ResourceOwnerPassword, ResourceOwnerUsername, Scope, TokenResponse,
     TokenUrl, reqwest,
 };
-use lawos_testkit::TestApp;
 use serde_json::Value;
 
 /// Auth and tenants whose issuer is the app's own URL, so that the discovery
