@@ -17,6 +17,7 @@ pub mod input;
 pub mod leads;
 pub mod list;
 pub mod model;
+pub mod mycase;
 pub mod routes;
 pub mod schema;
 pub mod stage;
