@@ -9,3 +9,4 @@ mod common;
 mod defaults;
 mod sms;
 mod thread;
+mod together;
