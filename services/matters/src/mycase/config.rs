@@ -94,7 +94,13 @@ impl MyCaseConfig {
         let allow_http = match var_or("LAWOS_MYCASE_ALLOW_HTTP", "off").as_str() {
             "on" => true,
             "off" => false,
-            other => return Err(invalid("LAWOS_MYCASE_ALLOW_HTTP", other, "must be on or off")),
+            other => {
+                return Err(invalid(
+                    "LAWOS_MYCASE_ALLOW_HTTP",
+                    other,
+                    "must be on or off",
+                ));
+            }
         };
         let key_id = seal::key_id_from_env("LAWOS_MYCASE_TOKEN_KEY_ID")?;
         let key = seal::key_from_env("LAWOS_MYCASE_TOKEN_KEY", DEVELOPMENT_KEY)?;

@@ -54,12 +54,18 @@ async fn refused(res: reqwest::Response, what: &str) -> ApiError {
             let body: Value = res.json().await.unwrap_or(Value::Null);
             ApiError::new(
                 ErrorCode::ValidationError,
-                format!("contacts refused the client: {}", body["error"]["message"].as_str().unwrap_or("invalid")),
+                format!(
+                    "contacts refused the client: {}",
+                    body["error"]["message"].as_str().unwrap_or("invalid")
+                ),
             )
             .with_details(body["error"]["details"].clone())
         }
         404 => ApiError::new(ErrorCode::ResourceNotFound, "the client is not at contacts"),
-        412 => ApiError::new(ErrorCode::PreconditionFailed, "the client changed meanwhile"),
+        412 => ApiError::new(
+            ErrorCode::PreconditionFailed,
+            "the client changed meanwhile",
+        ),
         other => ApiError::unavailable(format!("contacts answered {other} to {what}")),
     }
 }
@@ -119,7 +125,11 @@ impl ClientsApi {
     /// The client `id`; `None` when contacts has none (deleted in LawOS).
     pub async fn get(&self, firm: FirmId, id: Uuid) -> Result<Option<StoredClient>, ApiError> {
         let res = self
-            .request(reqwest::Method::GET, &format!("/api/v1/contacts/clients/{id}"), firm)
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/contacts/clients/{id}"),
+                firm,
+            )
             .await?
             .send()
             .await
@@ -140,7 +150,11 @@ impl ClientsApi {
         body: &Value,
     ) -> Result<StoredClient, ApiError> {
         let mut r = self
-            .request(reqwest::Method::PATCH, &format!("/api/v1/contacts/clients/{id}"), firm)
+            .request(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/contacts/clients/{id}"),
+                firm,
+            )
             .await?
             .json(body);
         if let Some(etag) = etag {

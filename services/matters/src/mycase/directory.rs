@@ -30,7 +30,11 @@ impl Directory {
 
     /// The active member of `firm` whose e-mail is `email` (case-insensitive).
     #[tracing::instrument(skip(self, email))]
-    pub async fn member_by_email(&self, firm: FirmId, email: &str) -> Result<Option<Uuid>, ApiError> {
+    pub async fn member_by_email(
+        &self,
+        firm: FirmId,
+        email: &str,
+    ) -> Result<Option<Uuid>, ApiError> {
         let token = self.tokens.token().await?;
         let res = self
             .http

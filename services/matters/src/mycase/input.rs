@@ -50,8 +50,15 @@ pub struct ValidConnection {
     pub enabled: bool,
 }
 
-fn endpoint(errors: &mut FieldErrors, field: &str, value: Option<String>, allow_http: bool) -> Option<String> {
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())?;
+fn endpoint(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<String>,
+    allow_http: bool,
+) -> Option<String> {
+    let value = value
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())?;
     let bad = |errors: &mut FieldErrors, why: &str| {
         errors.add(field, ErrorCode::InvalidFieldFormat, why.to_owned());
         None
@@ -72,7 +79,10 @@ fn endpoint(errors: &mut FieldErrors, field: &str, value: Option<String>, allow_
         || url.query().is_some()
         || url.fragment().is_some()
     {
-        return bad(errors, "must name a host, without credentials, query or fragment");
+        return bad(
+            errors,
+            "must name a host, without credentials, query or fragment",
+        );
     }
     Some(value.trim_end_matches('/').to_owned())
 }
@@ -84,7 +94,11 @@ fn secret(errors: &mut FieldErrors, field: &str, value: Option<String>) -> Optio
         return None;
     }
     if value.chars().count() > SECRET_MAX {
-        errors.add(field, ErrorCode::InvalidFieldFormat, "must be at most 4000 characters");
+        errors.add(
+            field,
+            ErrorCode::InvalidFieldFormat,
+            "must be at most 4000 characters",
+        );
         return None;
     }
     Some(value)
@@ -181,11 +195,19 @@ impl RunsQuery {
             limit: self.limit,
         };
         let limit = page.limit().unwrap_or_else(|_| {
-            errors.add("limit", ErrorCode::InvalidFieldFormat, "must be between 1 and 100");
+            errors.add(
+                "limit",
+                ErrorCode::InvalidFieldFormat,
+                "must be between 1 and 100",
+            );
             0
         });
         errors.into_result()?;
-        let after = page.cursor.as_deref().map(|c| cursors.decode(c)).transpose()?;
+        let after = page
+            .cursor
+            .as_deref()
+            .map(|c| cursors.decode(c))
+            .transpose()?;
         Ok(ValidRunsQuery {
             status,
             after,
@@ -220,7 +242,14 @@ mod tests {
         let got = fields(body.validate(None, false).unwrap_err());
         assert_eq!(
             got,
-            ["baseUrl", "tokenUrl", "grantType", "clientId", "clientSecret", "intervalMinutes"]
+            [
+                "baseUrl",
+                "tokenUrl",
+                "grantType",
+                "clientId",
+                "clientSecret",
+                "intervalMinutes"
+            ]
         );
     }
 
@@ -232,7 +261,10 @@ mod tests {
             client_secret: Some("secret".into()),
             ..PutConnection::default()
         };
-        assert_eq!(fields(body().validate(None, false).unwrap_err()), ["refreshToken"]);
+        assert_eq!(
+            fields(body().validate(None, false).unwrap_err()),
+            ["refreshToken"]
+        );
         let stored = Credentials {
             connection_id: Uuid::now_v7(),
             firm_id: Uuid::now_v7(),

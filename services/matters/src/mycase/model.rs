@@ -54,7 +54,9 @@ impl Connection {
     }
 
     pub fn api_url(&self, config: &MyCaseConfig) -> String {
-        self.base_url.clone().unwrap_or_else(|| config.api_url.clone())
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| config.api_url.clone())
     }
 
     pub fn token_endpoint(&self, config: &MyCaseConfig) -> String {

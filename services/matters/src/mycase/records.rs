@@ -17,7 +17,9 @@ fn ext_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Value::deserialize(d)? {
         Value::Number(n) => Ok(n.to_string()),
         Value::String(s) if !s.trim().is_empty() && s.len() <= 100 => Ok(s.trim().to_owned()),
-        other => Err(serde::de::Error::custom(format!("not a MyCase id: {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "not a MyCase id: {other}"
+        ))),
     }
 }
 
@@ -140,7 +142,11 @@ fn lead_like(stage: &str) -> bool {
 /// The LawOS stage a case's state calls for, coarsely: `LEAD`, `OPEN` or
 /// `CLOSED` (a matter `IN_PROGRESS` is `OPEN` to MyCase, `ARCHIVED` `CLOSED`).
 pub fn case_stage(case: &McCase) -> &'static str {
-    let status = case.status.as_deref().unwrap_or("open").to_ascii_lowercase();
+    let status = case
+        .status
+        .as_deref()
+        .unwrap_or("open")
+        .to_ascii_lowercase();
     if status == "closed" {
         "CLOSED"
     } else if case
@@ -261,7 +267,11 @@ impl McClient {
         m.insert("address".into(), self.address_value());
         m.insert(
             "status".into(),
-            json!(if self.archived == Some(true) { "INACTIVE" } else { "ACTIVE" }),
+            json!(if self.archived == Some(true) {
+                "INACTIVE"
+            } else {
+                "ACTIVE"
+            }),
         );
         m
     }

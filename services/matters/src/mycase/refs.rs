@@ -34,7 +34,10 @@ pub async fn find(
 }
 
 /// Inserts `row`, or answers the reference already there for its record.
-pub async fn insert(conn: &mut AsyncPgConnection, row: ExternalRef) -> Result<ExternalRef, ApiError> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    row: ExternalRef,
+) -> Result<ExternalRef, ApiError> {
     let (kind, external_id) = (row.kind.clone(), row.external_id.clone());
     let inserted = diesel::insert_into(external_refs::table)
         .values(row)

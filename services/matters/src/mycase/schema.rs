@@ -73,8 +73,4 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(
-    mycase_connections,
-    mycase_credentials,
-    mycase_runs,
-);
+diesel::allow_tables_to_appear_in_same_query!(mycase_connections, mycase_credentials, mycase_runs,);

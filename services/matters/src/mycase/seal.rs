@@ -43,17 +43,16 @@ impl SecretKey {
     /// `nonce || ciphertext || tag` of `secrets` for `connection`.
     pub fn seal(&self, connection: Uuid, secrets: &Secrets) -> Result<Vec<u8>, ApiError> {
         let plain = serde_json::to_vec(secrets).map_err(ApiError::internal)?;
-        self.0.seal(&plain, &aad(connection)).map_err(|e| {
-            ApiError::internal(format!("the MyCase secrets could not be sealed: {e}"))
-        })
+        self.0
+            .seal(&plain, &aad(connection))
+            .map_err(|e| ApiError::internal(format!("the MyCase secrets could not be sealed: {e}")))
     }
 
     /// The secrets sealed for `connection` with the key `key_id`.
     pub fn open(&self, connection: Uuid, key_id: &str, sealed: &[u8]) -> Result<Secrets, ApiError> {
-        let plain = self
-            .0
-            .open(sealed, key_id, &aad(connection))
-            .map_err(|e| ApiError::internal(format!("the secrets of connection {connection}: {e}")))?;
+        let plain = self.0.open(sealed, key_id, &aad(connection)).map_err(|e| {
+            ApiError::internal(format!("the secrets of connection {connection}: {e}"))
+        })?;
         serde_json::from_slice(&plain).map_err(ApiError::internal)
     }
 }

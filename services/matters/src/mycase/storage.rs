@@ -25,9 +25,7 @@ pub async fn connection(conn: &mut AsyncPgConnection) -> Result<Option<Connectio
 
 /// [`connection`], locked for the rest of the transaction: starting a run and
 /// changing the connection queue on it, across replicas.
-pub async fn lock_connection(
-    conn: &mut AsyncPgConnection,
-) -> Result<Option<Connection>, ApiError> {
+pub async fn lock_connection(conn: &mut AsyncPgConnection) -> Result<Option<Connection>, ApiError> {
     Ok(mycase_connections::table
         .select(Connection::as_select())
         .for_update()
