@@ -309,7 +309,7 @@ async fn a_lost_broker_connection_resubscribes_and_empties_the_process_cache() {
     )
     .await;
     assert!(
-        time_until(&app, &path, &paralegal, 200, SECOND)
+        time_until(&app, &path, &paralegal, 200, SETTLE)
             .await
             .is_some()
     );
