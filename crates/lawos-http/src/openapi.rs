@@ -111,6 +111,10 @@ impl OpenApi {
                     "Replays the first response for the same key and body (24 h)",
                 )
                 .default_response(
+                    400,
+                    "Idempotency-Key is not 1–255 visible characters (INVALID_FIELD_FORMAT)",
+                )
+                .default_response(
                     409,
                     "The same Idempotency-Key is still being answered (RESOURCE_CONFLICT)",
                 )
@@ -203,8 +207,19 @@ impl OpenApi {
                 "content": { media_type: { "schema": schema } },
             });
         }
-        self.default_response(400, "The body is not valid JSON (MALFORMED_JSON)")
-            .default_response(413, "The body is too large (PAYLOAD_TOO_LARGE)")
+        let post = self.last.as_ref().is_some_and(|(_, m)| m == "post");
+        let malformed = if post {
+            "The body is not valid JSON (MALFORMED_JSON), or Idempotency-Key is not 1–255 \
+             visible characters (INVALID_FIELD_FORMAT)"
+        } else {
+            "The body is not valid JSON (MALFORMED_JSON)"
+        };
+        let this = if self.explicit.contains(&400) {
+            self
+        } else {
+            self.response(400, malformed)
+        };
+        this.default_response(413, "The body is too large (PAYLOAD_TOO_LARGE)")
             .default_response(415, "Wrong Content-Type (UNSUPPORTED_MEDIA_TYPE)")
             .default_response(422, "Invalid fields, each named (VALIDATION_ERROR)")
     }
@@ -567,6 +582,22 @@ mod tests {
                 ["properties"]["matterNumber"]["type"],
             "string"
         );
+    }
+
+    #[test]
+    fn every_post_documents_a_malformed_idempotency_key() {
+        let d = doc();
+        let hook = &d["paths"]["/webhooks/x/"]["post"]["responses"]["400"];
+        assert!(
+            hook["description"]
+                .as_str()
+                .unwrap()
+                .contains("INVALID_FIELD_FORMAT"),
+            "{hook}"
+        );
+        let create = &d["paths"]["/api/v1/x/"]["post"]["responses"]["400"]["description"];
+        let create = create.as_str().unwrap();
+        assert!(create.contains("MALFORMED_JSON") && create.contains("INVALID_FIELD_FORMAT"));
     }
 
     #[test]

@@ -137,9 +137,18 @@ async fn operational_routes_answer() {
 
 #[tokio::test]
 async fn responses_carry_rate_limit_headers_per_principal() {
-    let app =
-        lawos_testkit::TestApp::spawn_with(&[lawos_svc_tenants::SPEC], |c| c.rate_limit = true)
-            .await;
+    // The specified 1,000 a minute gives a token back every 60 ms, which a slow
+    // machine can spend between two requests; an hour's period keeps the
+    // arithmetic exact (one token back every 3.6 s) with the same header figures.
+    let hourly = lawos_cache::RatePolicy {
+        period: std::time::Duration::from_secs(3600),
+        ..lawos_cache::ClientType::Web.default_policy()
+    };
+    let app = lawos_testkit::TestApp::spawn_with(&[lawos_svc_tenants::SPEC], |c| {
+        c.rate_limit = true;
+        c.rate_policies = [hourly; 3];
+    })
+    .await;
     let admin = TestUser::system_admin();
     let first = app
         .as_user(Method::GET, "/api/v1/tenants/", &admin)

@@ -10,7 +10,8 @@ use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use lawos_authz::Decision;
-use lawos_core::{ApiError, FirmId, Page, Pagination, UserId};
+use lawos_core::validation::FieldErrors;
+use lawos_core::{ApiError, ErrorCode, FirmId, Page, Pagination, UserId};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{TenantCtx, with_tenant};
 use lawos_tenancy::Tenant;
@@ -23,12 +24,15 @@ use uuid::Uuid;
 
 use super::appointments::load;
 use crate::access::{self, APPOINTMENTS_READ};
+use crate::input::trimmed;
 use crate::ical::{self, Entry};
 use crate::schedule::Loaded;
 use crate::state::TasksState;
 use crate::storage::{appointments, feeds};
 
 const PREFIX: &str = "lft_";
+/// The longest label a feed token may carry.
+const LABEL_MAX: usize = 100;
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 fn hash(token: &str) -> Vec<u8> {
@@ -59,7 +63,8 @@ fn me(tenant: &Tenant) -> Result<Uuid, ApiError> {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewFeedToken {
-    /// A name to recognise it by (e.g. "Phone").
+    /// A name to recognise it by (e.g. "Phone"), at most 100 characters.
+    #[schemars(length(max = 100))]
     pub label: Option<String>,
 }
 
@@ -79,17 +84,23 @@ pub struct CreatedFeedToken {
 pub async fn create_token(
     state: web::Data<TasksState>,
     tenant: Tenant,
-    body: Option<web::Json<NewFeedToken>>,
+    body: web::Json<NewFeedToken>,
 ) -> Result<HttpResponse, ApiError> {
     let user = me(&tenant)?;
     state
         .authz
         .authorize_firm(&tenant.principal, tenant.firm_id, APPOINTMENTS_READ)
         .await?;
-    let label = body
-        .and_then(|b| b.into_inner().label)
-        .map(|l| l.trim().chars().take(100).collect::<String>())
-        .filter(|l| !l.is_empty());
+    let label = body.into_inner().label;
+    if label.as_ref().is_some_and(|l| l.chars().count() > LABEL_MAX) {
+        return Err(FieldErrors::single(
+            "label",
+            ErrorCode::InvalidFieldFormat,
+            format!("must be at most {LABEL_MAX} characters"),
+        )
+        .into_api_error());
+    }
+    let label = trimmed(label);
     let mut bytes = tenant.firm_id.0.as_bytes().to_vec();
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);

@@ -246,3 +246,35 @@ async fn the_feed_parses_and_carries_the_rrule_partstat_and_cancellations() {
         .unwrap();
     assert_eq!(n.n, 0);
 }
+
+#[tokio::test]
+async fn a_bad_feed_token_body_is_refused_and_creates_nothing() {
+    let app = app().await;
+    let firm = FirmId::new();
+    let lawyer = assign(&app, firm, "LAWYER").await;
+    let path = "/api/v1/tasks/appointments/feed-tokens";
+    let (status, body) = send(
+        app.as_user(Method::POST, path, &lawyer)
+            .json(&json!({ "label": "x".repeat(101) })),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (422, "VALIDATION_ERROR"), "{body}");
+    assert_eq!(fields(&body), ["label"]);
+    let (status, body) = send(
+        app.as_user(Method::POST, path, &lawyer)
+            .json(&json!({ "label": 5 })),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = send(
+        app.as_user(Method::POST, path, &lawyer)
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "MALFORMED_JSON"), "{body}");
+    let (status, body) = send(app.as_user(Method::POST, path, &lawyer)).await;
+    assert!(matches!(status, 400 | 415), "a missing body: {status} {body}");
+    let list = send_ok(app.as_user(Method::GET, path, &lawyer), 200).await;
+    assert_eq!(list["data"], json!([]), "nothing was created");
+}
