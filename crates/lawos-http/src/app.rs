@@ -54,6 +54,16 @@ fn is_operational(path: &str) -> bool {
     matches!(path, "/livez" | "/readyz" | "/metrics")
 }
 
+/// Service-to-service calls are not rate-limited: the user request behind one
+/// was counted where it entered, and one service's token carries the traffic of
+/// every user, so a limit on it would throttle them all together.
+fn from_a_service(req: &ServiceRequest) -> bool {
+    use actix_web::HttpMessage;
+    req.extensions()
+        .get::<lawos_auth::Principal>()
+        .is_some_and(lawos_auth::Principal::is_service)
+}
+
 /// Builds the app serving `mounts` behind the shared middleware.
 pub fn build_app(
     settings: AppSettings,
@@ -115,7 +125,7 @@ pub fn build_app(
             let limiter = limiter.clone();
             async move {
                 match limiter {
-                    Some(l) if !is_operational(req.path()) => {
+                    Some(l) if !is_operational(req.path()) && !from_a_service(&req) => {
                         lawos_cache::rate_limit(l, req, next).await
                     }
                     _ => next

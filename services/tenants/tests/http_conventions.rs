@@ -184,6 +184,25 @@ async fn responses_carry_rate_limit_headers_per_principal() {
         remaining(&other) > remaining(&second),
         "another principal has its own allowance"
     );
+    let service = lawos_auth::Claims::new(
+        lawos_testkit::tokens::ISSUER,
+        "lawos-tasks",
+        lawos_testkit::tokens::AUDIENCE,
+        std::time::Duration::from_secs(300),
+    )
+    .with_client_id("lawos-tasks");
+    let service = app.issuer.signer.sign(&service).unwrap();
+    let internal = app
+        .http
+        .get(app.url("/api/v1/tenants/"))
+        .bearer_auth(service)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        internal.headers().get("x-ratelimit-limit").is_none(),
+        "service-to-service calls are not rate-limited"
+    );
     let probe = app.http.get(app.url("/livez")).send().await.unwrap();
     assert!(
         probe.headers().get("x-ratelimit-limit").is_none(),
