@@ -14,8 +14,7 @@
 # Settings (environment):
 #   LAWOS_FUZZ_EXAMPLES   examples per operation (default 10)
 #   LAWOS_FUZZ_INCLUDE    --include-path-regex of the operations fuzzed
-#                         (default: the operations whose documents are complete;
-#                         empty string: every operation)
+#                         (default: every operation of every service)
 #   LAWOS_FUZZ_WORKERS    schemathesis workers (default 2)
 #   LAWOS_FUZZ_PHASES     schemathesis phases (default examples,fuzzing,stateful:
 #                         the coverage phase dies inside hypothesis on CPython
@@ -40,8 +39,7 @@ fi
 examples="${LAWOS_FUZZ_EXAMPLES:-10}"
 workers="${LAWOS_FUZZ_WORKERS:-2}"
 phases="${LAWOS_FUZZ_PHASES:-examples,fuzzing,stateful}"
-default_include='^/(api/v1/(tenants|events)(/|$)|\.well-known/)'
-include="${LAWOS_FUZZ_INCLUDE-$default_include}"
+include="${LAWOS_FUZZ_INCLUDE:-}"
 db_url="${LAWOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lawos}"
 server="${db_url%/*}"
 run_id="$(date +%s)$$"
@@ -109,6 +107,25 @@ curl -fsS -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/
 lawyer_token="$(login "$lawyer_email" "$lawyer_password")"
 echo "fuzz-api: firm $firm_id, a LAWYER and the system administrator"
 
+# An integration this run leaves unconfigured (Logto, LiveKit, Telnyx, Meta)
+# answers its documented 503 "not configured": for those operations that 503 is
+# the expected answer, not a server error. Every other 5xx still fails the run.
+config="$work/schemathesis.toml"
+curl -fsS "$base/openapi.json" | python3 -c '
+import json, re, sys
+doc = json.load(sys.stdin)
+for path, ops in sorted(doc["paths"].items()):
+    for method, op in sorted(ops.items()):
+        text = op.get("responses", {}).get("503", {}).get("description", "")
+        if re.search("not configured", text, re.I):
+            print("[[operations]]")
+            print("include-path = " + json.dumps(path))
+            print("include-method = " + json.dumps(method.upper()))
+            print("checks.not_a_server_error.expected-statuses = [\"2xx\", \"3xx\", \"4xx\", \"503\"]")
+            print()
+' >"$config"
+echo "fuzz-api: $(grep -c '^\[\[operations\]\]' "$config" || true) operations may answer 503 (an integration not configured)"
+
 args=(
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection
   --max-examples "$examples"
@@ -127,7 +144,7 @@ fuzz() { # name extra-args...
   shift
   echo
   echo "=== schemathesis as the $name ==="
-  "$st" run "$base/openapi.json" "${args[@]}" "$@" \
+  "$st" --config-file "$config" run "$base/openapi.json" "${args[@]}" "$@" \
     --report junit --report-junit-path "$work/$name.xml" || status=1
 }
 # The lawyer first: the administrator's run may deactivate the lawyer.

@@ -73,23 +73,33 @@ fn replay(
     req.into_response(res.body(body))
 }
 
-/// The middleware; a no-op for anything but a `POST` with the header.
+/// Whether `Idempotency-Key` applies to `POST`s of `path`. Not to the OAuth
+/// endpoints: a token response must never be stored and replayed (RFC 6749
+/// §5.1: `Cache-Control: no-store`), and their errors have the OAuth shape.
+pub fn applies_to(path: &str) -> bool {
+    !path.starts_with("/oauth/")
+}
+
+/// The middleware; a no-op for anything but a `POST` with the header (on a
+/// path it [applies to](applies_to)).
 pub async fn idempotency(
     cache: Cache,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let key = match req.headers().get(IDEMPOTENCY_KEY) {
-        Some(value) if req.method() == Method::POST => match valid_key(value) {
-            Some(key) => key,
-            None => {
-                let err = ApiError::new(
-                    ErrorCode::InvalidFieldFormat,
-                    "Idempotency-Key must be 1–255 visible characters",
-                );
-                return Ok(error(req, err));
+        Some(value) if req.method() == Method::POST && applies_to(req.path()) => {
+            match valid_key(value) {
+                Some(key) => key,
+                None => {
+                    let err = ApiError::new(
+                        ErrorCode::InvalidFieldFormat,
+                        "Idempotency-Key must be 1–255 visible characters",
+                    );
+                    return Ok(error(req, err));
+                }
             }
-        },
+        }
         _ => {
             return next
                 .call(req)

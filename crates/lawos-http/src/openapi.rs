@@ -104,7 +104,7 @@ impl OpenApi {
                 "No such resource in the caller's reach (RESOURCE_NOT_FOUND)",
             );
         }
-        if method == "post" {
+        if method == "post" && crate::idempotency::applies_to(path) {
             self = self
                 .header(
                     "Idempotency-Key",
@@ -207,7 +207,10 @@ impl OpenApi {
                 "content": { media_type: { "schema": schema } },
             });
         }
-        let post = self.last.as_ref().is_some_and(|(_, m)| m == "post");
+        let post = self
+            .last
+            .as_ref()
+            .is_some_and(|(p, m)| m == "post" && crate::idempotency::applies_to(p));
         let malformed = if post {
             "The body is not valid JSON (MALFORMED_JSON), or Idempotency-Key is not 1–255 \
              visible characters (INVALID_FIELD_FORMAT)"

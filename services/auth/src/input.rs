@@ -74,6 +74,23 @@ pub(crate) fn is_phone(v: &str) -> bool {
 }
 
 impl MePatch {
+    /// The body [`MePatch::parse`] accepts, for the OpenAPI document (read-only
+    /// fields are refused with 403, unknown ones with 422). `fullName` and
+    /// `title` are at most 200 characters, `phone` 40, `preferences` 16 KiB.
+    pub fn schema() -> Value {
+        serde_json::json!({
+            "type": "object",
+            "additionalProperties": false,
+            "minProperties": 1,
+            "properties": {
+                "fullName": { "type": "string" },
+                "title": { "type": ["string", "null"] },
+                "phone": { "type": ["string", "null"] },
+                "preferences": { "type": "object" }
+            }
+        })
+    }
+
     /// 403 naming the first read-only field written; 422 naming every unknown
     /// or invalid field.
     pub fn parse(body: Map<String, Value>) -> Result<Self, ApiError> {
@@ -195,6 +212,21 @@ mod tests {
 
     fn parse(v: Value) -> Result<MePatch, ApiError> {
         MePatch::parse(v.as_object().cloned().unwrap())
+    }
+
+    #[test]
+    fn the_documented_schema_names_exactly_the_fields_parse_accepts() {
+        let samples = json!({
+            "fullName": "Ada Lovelace", "title": "Partner", "phone": "+1 555 010 2030",
+            "preferences": { "theme": "dark" }
+        });
+        let schema = MePatch::schema();
+        let documented = schema["properties"].as_object().unwrap();
+        assert_eq!(documented.len(), samples.as_object().unwrap().len());
+        for (field, sample) in samples.as_object().unwrap() {
+            assert!(documented.contains_key(field), "{field} undocumented");
+            assert!(parse(json!({ field: sample })).is_ok(), "{field} refused");
+        }
     }
 
     #[test]

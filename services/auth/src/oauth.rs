@@ -186,3 +186,55 @@ mod tests {
         assert_eq!(OAuthError::invalid_grant("x").status_code(), 400);
     }
 }
+
+/// The `{error, error_description}` body of an RFC 6749 §5.2 error, for the
+/// OpenAPI document of the OAuth endpoints.
+pub fn error_schema() -> serde_json::Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": { "type": "string" },
+            "error_description": { "type": "string" }
+        }
+    })
+}
+
+fn form_schema(required: &str, fields: &[&str]) -> serde_json::Value {
+    let properties: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|f| ((*f).to_owned(), json!({ "type": "string" })))
+        .collect();
+    json!({ "type": "object", "required": [required], "properties": properties })
+}
+
+/// The form `POST /oauth/token` reads (which fields a grant needs is in the
+/// operation's description).
+pub fn token_form() -> serde_json::Value {
+    form_schema(
+        "grant_type",
+        &[
+            "grant_type",
+            "username",
+            "password",
+            "refresh_token",
+            "scope",
+            "client_id",
+            "client_secret",
+            "firm_id",
+            "subject_token",
+            "subject_token_type",
+            "requested_subject",
+            "reason",
+            "duration_minutes",
+        ],
+    )
+}
+
+/// The form `POST /oauth/revoke` reads (RFC 7009 §2.1).
+pub fn revoke_form() -> serde_json::Value {
+    form_schema(
+        "token",
+        &["token", "token_type_hint", "client_id", "client_secret"],
+    )
+}

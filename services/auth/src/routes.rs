@@ -4,6 +4,17 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
+use crate::handlers::credentials::AddQuery;
+use crate::handlers::users::DeleteQuery;
+use crate::input::MePatch;
+use crate::input::credential::CredentialInput;
+use crate::input::logto::{AddMember, ListQuery, ReplaceRoles};
+use crate::input::provision::ProvisionUser;
+use crate::input::queries::{MemberQuery, SearchQuery};
+use crate::input::sso::LoginQuery;
+use crate::input::support::{AcquireLock, StartSession};
+use crate::input::user_patch::UserPatch;
+use crate::oauth;
 use crate::handlers::{
     credentials, discovery, export, firm_users, me, members, support_locks, support_sessions,
     token, users,
@@ -138,6 +149,9 @@ pub fn openapi() -> serde_json::Value {
                 (401, "invalid_client"),
             ],
         )
+        .request("application/x-www-form-urlencoded", oauth::token_form())
+        .content(400, "application/json", oauth::error_schema())
+        .content(401, "application/json", oauth::error_schema())
         .op(
             "post",
             "/oauth/revoke",
@@ -145,6 +159,8 @@ pub fn openapi() -> serde_json::Value {
             None,
             &[(200, "Revoked, or unknown"), (400, "invalid_request")],
         )
+        .request("application/x-www-form-urlencoded", oauth::revoke_form())
+        .content(400, "application/json", oauth::error_schema())
         .op(
             "get",
             "/api/v1/auth/me",
@@ -165,6 +181,8 @@ pub fn openapi() -> serde_json::Value {
                 (422, "Invalid fields"),
             ],
         )
+        .request("application/json", MePatch::schema())
+        .if_match()
         .op(
             "get",
             "/api/v1/auth/me/export",
@@ -184,6 +202,7 @@ pub fn openapi() -> serde_json::Value {
                 (422, "Invalid q, role, cursor or limit"),
             ],
         )
+        .query::<MemberQuery>()
         .op(
             "get",
             "/api/v1/auth/members/{userId}",
@@ -198,6 +217,7 @@ pub fn openapi() -> serde_json::Value {
             None,
             &[(200, "A page of users"), (403, "Not a platform administrator"), (422, "q missing or too short")],
         )
+        .query::<SearchQuery>()
         .op(
             "get",
             "/api/v1/auth/users/{userId}",
@@ -219,6 +239,8 @@ pub fn openapi() -> serde_json::Value {
                 (422, "Invalid fields"),
             ],
         )
+        .request("application/json", UserPatch::schema())
+        .if_match()
         .op(
             "delete",
             "/api/v1/auth/users/{userId}",
@@ -227,6 +249,8 @@ pub fn openapi() -> serde_json::Value {
             None,
             &[(204, "Done"), (403, "Not allowed"), (404, "Unknown, or not in the admin's firm")],
         )
+        .query::<DeleteQuery>()
+        .response(409, "SELF_DEACTIVATION: one's own account; LAST_SYSTEM_ADMIN: the last active system administrator")
         .op(
             "get",
             "/api/v1/auth/firms/{firmId}/users",
@@ -234,6 +258,7 @@ pub fn openapi() -> serde_json::Value {
             None,
             &[(200, "A page of users"), (403, "Not an administrator"), (404, "Another firm")],
         )
+        .query::<MemberQuery>()
         .op(
             "post",
             "/api/v1/auth/firms/{firmId}/users",
@@ -252,6 +277,7 @@ pub fn openapi() -> serde_json::Value {
                 (503, "rbac failed; nothing was kept"),
             ],
         )
+        .body::<ProvisionUser>()
         .op(
             "get",
             "/api/v1/auth/users/{userId}/credentials",
@@ -273,6 +299,8 @@ pub fn openapi() -> serde_json::Value {
                 (422, "Invalid fields"),
             ],
         )
+        .query::<AddQuery>()
+        .body::<CredentialInput>()
         .op(
             "delete",
             "/api/v1/auth/users/{userId}/credentials/{credId}",
@@ -293,6 +321,7 @@ pub fn openapi() -> serde_json::Value {
                 (422, "Invalid fields (each named; an unknown user names targetUserId)"),
             ],
         )
+        .body::<StartSession>()
         .op(
             "get",
             "/api/v1/auth/support-access/sessions",
@@ -329,6 +358,7 @@ pub fn openapi() -> serde_json::Value {
                 (503, "Redis unavailable"),
             ],
         )
+        .body::<AcquireLock>()
         .op(
             "get",
             "/api/v1/auth/support-access/locks",
@@ -392,6 +422,7 @@ fn logto_openapi(api: OpenApi) -> OpenApi {
             (403, "Not an administrator"),
         ],
     )
+    .query::<ListQuery>()
     .op(
         "get",
         "/api/v1/auth/logto/roles",
@@ -430,6 +461,7 @@ fn logto_openapi(api: OpenApi) -> OpenApi {
             (404, "Another firm"),
         ],
     )
+    .query::<ListQuery>()
     .op(
         "post",
         "/api/v1/auth/firms/{firmId}/logto/members",
@@ -452,6 +484,7 @@ fn logto_openapi(api: OpenApi) -> OpenApi {
             NOT_CONFIGURED,
         ],
     )
+    .body::<AddMember>()
     .op(
         "get",
         "/api/v1/auth/firms/{firmId}/logto/members/{memberId}",
@@ -491,6 +524,7 @@ fn logto_openapi(api: OpenApi) -> OpenApi {
             NOT_CONFIGURED,
         ],
     )
+    .body::<ReplaceRoles>()
 }
 
 /// SSO through external OpenID Connect providers (`crate::sso`).
@@ -520,6 +554,7 @@ fn sso_openapi(api: OpenApi) -> OpenApi {
             (503, "Redis unavailable"),
         ],
     )
+    .query::<LoginQuery>()
     .op(
         "get",
         "/api/v1/auth/sso/{provider}/callback",

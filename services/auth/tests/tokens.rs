@@ -104,6 +104,31 @@ async fn wrong_passwords_unknown_users_and_bad_requests_get_rfc_6749_errors() {
         .unwrap();
     expect_oauth_error(json_body, 400, "invalid_request").await;
 
+    // Idempotency-Key does not apply here: a token is never stored and replayed,
+    // and a malformed key is no reason for an error of another shape.
+    let keyed = |key: &'static str| {
+        reqwest::Client::new()
+            .post(app.url("/oauth/token"))
+            .header("idempotency-key", key)
+            .form(&[
+                ("grant_type", "password"),
+                ("username", email.as_str()),
+                ("password", password.as_str()),
+            ])
+            .send()
+    };
+    let mut issued = Vec::new();
+    for key in ["same-key", "same-key"] {
+        let res = keyed(key).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().get("idempotent-replayed").is_none());
+        let body: Value = res.json().await.unwrap();
+        issued.push(body["access_token"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(issued[0], issued[1], "each request gets its own token");
+    let malformed = keyed("").await.unwrap();
+    assert_eq!(malformed.status(), 200, "the key is ignored, not refused");
+
     // A deactivated user cannot sign in, even with the right password.
     seed_user(&app, "gone@firm.example", "right-password", None, &[]).await;
     sql(

@@ -13,13 +13,14 @@ use chrono::{DateTime, Utc};
 use lawos_core::page::{DEFAULT_LIMIT, MAX_LIMIT};
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, CursorCodec, ErrorCode};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::model::Matter;
 use crate::stage::{STAGES, Stage};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub stage: Option<String>,

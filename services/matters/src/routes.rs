@@ -3,6 +3,12 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
+use crate::handlers::meta::Challenge;
+use crate::input::{
+    AddBudget, AddMember, AddParty, ChangeStage, CreateLeadForm, CreateMatter, CreateMetaPage,
+    LeadBody, NoteBody, PartyLookup, ReplaceMatter, UpdateMatter,
+};
+use crate::list::ListQuery;
 use crate::handlers::{
     edit, events, leads, lookup, matters, members, meta, notes, parties, stage, timeline,
 };
@@ -150,24 +156,35 @@ pub fn openapi() -> serde_json::Value {
     ];
     OpenApi::new("LawOS matters")
         .op("get", "/api/v1/matters/", "List matters (filters stage, client_id, contact_id, member=me, practice_area, q, updated_since; sort; cursor)", Some("matters:read"), &[(200, "A page of matters"), (403, "No matters:read"), (422, "Bad parameters")])
+        .query::<ListQuery>()
         .op("post", "/api/v1/matters/", "Create a matter (numbered per firm and year)", Some("matters:create"), &[(201, "Created"), (403, "Not allowed"), (422, "Invalid fields"), (503, "Contacts unavailable")])
+        .body::<CreateMatter>()
         .op("post", "/api/v1/matters/party-lookup", "Service-only: the matters where contacts are parties (with the role) or clients the client (conflict check)", None, &[(200, "The matters"), (403, "Not a service"), (422, "Too many ids")])
+        .body::<PartyLookup>()
         .op("get", "/api/v1/matters/{id}", "Get a matter", Some("matters:read"), &[(200, "The matter"), (404, "No such matter in reach")])
         .op("patch", "/api/v1/matters/{id}", "Update some of a matter's data", Some("matters:update"), &edit)
+        .body::<UpdateMatter>().if_match()
         .op("put", "/api/v1/matters/{id}", "Replace a matter's data", Some("matters:update"), &edit)
+        .body::<ReplaceMatter>().if_match()
         .op("delete", "/api/v1/matters/{id}", "Soft-delete a matter", Some("matters:delete"), &[(204, "Deleted"), BY_ID[0], BY_ID[1]])
         .op("put", "/api/v1/matters/{id}/stage", "Move a matter along its stage lifecycle", Some("matters:update"), &stage)
+        .body::<ChangeStage>().if_match()
         .op("put", "/api/v1/matters/{id}/archive", "Archive a closed matter", Some("matters:update"), &stage)
         .op("put", "/api/v1/matters/{id}/restore", "Restore an archived matter (to CLOSED)", Some("matters:update"), &stage)
         .op("get", "/api/v1/matters/{id}/events", "A matter's audit trail", Some("matters:read"), &[(200, "A page of events"), (404, "No such matter in reach")])
+        .page_params()
         .op("get", "/api/v1/matters/{id}/members", "A matter's team", Some("matters:read"), &[(200, "A page of members"), (404, "No such matter in reach")])
+        .page_params()
         .op("post", "/api/v1/matters/{id}/members", "Add a member (LEAD_ATTORNEY, ASSOCIATE, PARALEGAL, STAFF)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a member"), (422, "Invalid fields")])
+        .body::<AddMember>()
         .op("delete", "/api/v1/matters/{id}/members/{userId}", "Remove a member", Some("matters:update"), &[(204, "Removed"), BY_ID[0], (404, "No such matter or member")])
         .op("get", "/api/v1/matters/{id}/contacts", "A matter's parties", Some("matters:read"), &[(200, "The parties"), (404, "No such matter in reach")])
         .op("post", "/api/v1/matters/{id}/contacts", "Add a party (CLIENT, OPPOSING_PARTY, OPPOSING_COUNSEL, WITNESS, OTHER); opposing ones come back with the conflict check's findings (conflicts)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (409, "Already a party in that role"), (422, "Invalid fields (contactId unknown to contacts included)"), (503, "Contacts unavailable")])
+        .body::<AddParty>()
         .op("delete", "/api/v1/matters/{id}/contacts/{partyId}", "Remove a party", Some("matters:update"), &[(204, "Removed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or party")])
         .op("get", "/api/v1/matters/{id}/budgets", "A matter's budgets", Some("matters:read"), &[(200, "The budgets"), (404, "No such matter in reach")])
         .op("post", "/api/v1/matters/{id}/budgets", "Add a budget (minor units + ISO currency)", Some("matters:update"), &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (422, "Invalid fields")])
+        .body::<AddBudget>()
         .op("delete", "/api/v1/matters/{id}/budgets/{budgetId}", "Remove a budget", Some("matters:update"), &[(204, "Removed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or budget")])
         .op(
             "get",
@@ -176,6 +193,7 @@ pub fn openapi() -> serde_json::Value {
             Some("matters:read"),
             &[(200, "A page of the timeline"), (404, "No such matter in reach"), (503, "Events unavailable")],
         )
+        .page_params()
         .op(
             "get",
             "/api/v1/matters/{id}/notes",
@@ -183,6 +201,7 @@ pub fn openapi() -> serde_json::Value {
             Some("matters:read"),
             &[(200, "A page of notes"), (404, "No such matter in reach")],
         )
+        .page_params()
         .op(
             "post",
             "/api/v1/matters/{id}/notes",
@@ -190,6 +209,7 @@ pub fn openapi() -> serde_json::Value {
             Some("matters:update"),
             &[(201, "Added"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], BY_ID[1], (422, "Invalid fields")],
         )
+        .body::<NoteBody>()
         .op(
             "get",
             "/api/v1/matters/{id}/notes/{noteId}",
@@ -204,6 +224,7 @@ pub fn openapi() -> serde_json::Value {
             Some("matters:update"),
             &[(200, "Changed"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or note"), (422, "Invalid fields")],
         )
+        .body::<NoteBody>()
         .op(
             "delete",
             "/api/v1/matters/{id}/notes/{noteId}",
@@ -212,13 +233,17 @@ pub fn openapi() -> serde_json::Value {
             &[(204, "Deleted"), (400, "CASE_ALREADY_CLOSED"), BY_ID[0], (404, "No such matter or note")],
         )
         .op("post", "/api/v1/leads/", "Public lead intake (no token): the firm from X-Lead-Form-Key / formKey, else the host; a contact (found by e-mail or phone, else created) and a matter in stage LEAD; a double submit within the window answers the first lead (200)", None, &[(201, "Taken in"), (200, "The same lead again"), (404, "No firm for this host, or no such form key"), (413, "Body over 16 KiB"), (422, "Invalid fields, each named"), (429, "Rate limit (per IP, per firm)"), (503, "Contacts unavailable; nothing written")])
-        .op("get", "/webhooks/meta/", "Meta's subscription challenge (hub.mode, hub.verify_token, hub.challenge)", None, &[(200, "hub.challenge as text/plain"), (403, "Wrong mode or token"), (503, "LAWOS_META_VERIFY_TOKEN not set")])
-        .op("post", "/webhooks/meta/", "Meta lead-ads deliveries (X-Hub-Signature-256); each leadgen id recorded once, fetched from the Graph API and taken in, with retries", None, &[(200, "Recorded"), (400, "Not JSON"), (401, "Signature missing or wrong; nothing stored"), (503, "LAWOS_META_APP_SECRET not set")])
+        .body::<LeadBody>()
+        .op("get", "/webhooks/meta/", "Meta's subscription challenge (hub.mode, hub.verify_token, hub.challenge)", None, &[(200, "hub.challenge as text/plain"), (403, "Wrong mode or token"), (503, "The Meta webhook is not configured (LAWOS_META_VERIFY_TOKEN not set)")])
+        .query::<Challenge>()
+        .op("post", "/webhooks/meta/", "Meta lead-ads deliveries (X-Hub-Signature-256); each leadgen id recorded once, fetched from the Graph API and taken in, with retries", None, &[(200, "Recorded"), (400, "Not JSON"), (401, "Signature missing or wrong; nothing stored"), (503, "The Meta webhook is not configured (LAWOS_META_APP_SECRET not set)")])
         .op("get", "/api/v1/matters/lead-forms/", "The firm's lead forms", Some("matters:create"), &[(200, "The forms"), (403, "No matters:create")])
         .op("post", "/api/v1/matters/lead-forms/", "Create a lead form; its key is answered once (only its hash is kept)", Some("matters:create"), &[(201, "Created, with key"), (403, "No matters:create"), (422, "Invalid fields")])
+        .body::<CreateLeadForm>()
         .op("delete", "/api/v1/matters/lead-forms/{id}", "Disable a lead form (its key stops at once)", Some("matters:create"), &[(204, "Disabled"), (403, "No matters:create"), (404, "No such active form")])
         .op("get", "/api/v1/matters/meta-pages/", "The firm's Meta pages (tokens never shown)", Some("matters:create"), &[(200, "The pages"), (403, "No matters:create")])
         .op("post", "/api/v1/matters/meta-pages/", "Map a Meta page (and optionally one lead form) to the firm, with its page access token (sealed at rest)", Some("matters:create"), &[(201, "Created"), (403, "No matters:create"), (409, "The page (and form) is mapped already"), (422, "Invalid fields")])
+        .body::<CreateMetaPage>()
         .op("delete", "/api/v1/matters/meta-pages/{id}", "Disable a Meta page mapping", Some("matters:create"), &[(204, "Disabled"), (403, "No matters:create"), (404, "No such active mapping")])
         .into_value()
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ fn window(
 }
 
 /// A role's scopes with their reach; `cases:*` is accepted for `matters:*`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScopeInput {
     pub scope: Option<String>,
@@ -124,7 +125,7 @@ fn scopes(errors: &mut FieldErrors, input: Option<&[ScopeInput]>) -> Vec<ScopeRe
 }
 
 /// `POST /api/v1/rbac/roles`: a custom role of the firm.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRole {
     pub code: Option<String>,
@@ -186,7 +187,7 @@ impl CreateRole {
 }
 
 /// `PATCH /api/v1/rbac/roles/{roleId}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateRole {
     pub name: Option<String>,
@@ -224,7 +225,7 @@ impl UpdateRole {
 }
 
 /// `POST /api/v1/rbac/assignments`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAssignment {
     pub user_id: Option<String>,
@@ -273,7 +274,7 @@ impl CreateAssignment {
 }
 
 /// `POST /api/v1/rbac/resources/{type}/{id}[/{subType}/{subId}]/grants` (Backstage §4.2.3).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGrant {
     pub user_id: Option<String>,
@@ -390,7 +391,7 @@ fn resource_type_message() -> String {
 }
 
 /// `POST /api/v1/rbac/field-policies` (Backstage §4.2.4).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateFieldPolicy {
     pub resource_type: Option<String>,
@@ -471,7 +472,7 @@ impl CreateFieldPolicy {
 }
 
 /// `PATCH /api/v1/rbac/field-policies/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateFieldPolicy {
     pub read: Option<bool>,

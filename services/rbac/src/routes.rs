@@ -3,6 +3,12 @@
 use actix_web::web;
 use lawos_http::OpenApi;
 
+use crate::handlers::assignments::ListQuery;
+use crate::handlers::grants::SearchQuery;
+use crate::handlers::holders::HoldersQuery;
+use crate::input::{
+    CreateAssignment, CreateFieldPolicy, CreateGrant, CreateRole, UpdateFieldPolicy, UpdateRole,
+};
 use crate::handlers::{
     assignments, capabilities, catalogue, field_policies, grants, holders, roles,
 };
@@ -104,6 +110,9 @@ const READ: Option<&str> = Some("access-grants:read (or FIRM_ADMIN)");
 const CREATE: Option<&str> = Some("access-grants:create (or FIRM_ADMIN)");
 const REVOKE: Option<&str> = Some("access-grants:revoke (or FIRM_ADMIN)");
 
+/// What a grant route answers for a resource path it does not know.
+const BAD_RESOURCE: &str = "Unknown resource type, or a sub-resource type not of it (VALIDATION_ERROR)";
+
 pub fn openapi() -> serde_json::Value {
     let list: &[(u16, &str)] = &[
         (200, "A page"),
@@ -132,12 +141,17 @@ pub fn openapi() -> serde_json::Value {
             &[(200, "A page"), (404, "Unknown type")],
         )
         .op("get", "/api/v1/rbac/roles", "The firm's custom roles", READ, list)
+        .page_params()
         .op("post", "/api/v1/rbac/roles", "Create a custom role", CREATE, create)
+        .body::<CreateRole>()
         .op("get", "/api/v1/rbac/roles/{roleId}", "A custom role", READ, one)
         .op("patch", "/api/v1/rbac/roles/{roleId}", "Change a custom role", CREATE, one)
+        .body::<UpdateRole>()
         .op("delete", "/api/v1/rbac/roles/{roleId}", "Delete a custom role", REVOKE, gone)
         .op("get", "/api/v1/rbac/assignments", "Role assignments (?user_id=&role=)", READ, list)
+        .query::<ListQuery>()
         .op("post", "/api/v1/rbac/assignments", "Assign a role", CREATE, create)
+        .body::<CreateAssignment>()
         .op("get", "/api/v1/rbac/assignments/{assignmentId}", "An assignment", READ, one)
         .op("delete", "/api/v1/rbac/assignments/{assignmentId}", "End an assignment", REVOKE, revoked)
         .op(
@@ -147,8 +161,12 @@ pub fn openapi() -> serde_json::Value {
             READ,
             list,
         )
+        .query::<SearchQuery>()
         .op("get", "/api/v1/rbac/resources/{resourceType}/{resourceId}/grants", "Grants on a resource", READ, list)
+        .page_params()
+        .response(422, BAD_RESOURCE)
         .op("post", "/api/v1/rbac/resources/{resourceType}/{resourceId}/grants", "Grant access to a resource", CREATE, create)
+        .body::<CreateGrant>()
         .op(
             "delete",
             "/api/v1/rbac/resources/{resourceType}/{resourceId}/grants/{grantId}",
@@ -156,14 +174,22 @@ pub fn openapi() -> serde_json::Value {
             REVOKE,
             revoked,
         )
+        .response(422, BAD_RESOURCE)
         .op("get", sub, "Grants on a sub-resource", READ, list)
+        .page_params()
+        .response(422, BAD_RESOURCE)
         .op("post", sub, "Grant access to a sub-resource", CREATE, create)
+        .body::<CreateGrant>()
         .op("delete", &format!("{sub}/{{grantId}}"), "Revoke a sub-resource grant", REVOKE, revoked)
+        .response(422, BAD_RESOURCE)
         .op("get", "/api/v1/rbac/field-policies/defaults", "Platform default field policies", READ, list)
         .op("get", "/api/v1/rbac/field-policies", "The firm's field policies", READ, list)
+        .page_params()
         .op("post", "/api/v1/rbac/field-policies", "Create a field policy", CREATE, create)
+        .body::<CreateFieldPolicy>()
         .op("get", "/api/v1/rbac/field-policies/{policyId}", "A field policy", READ, one)
         .op("patch", "/api/v1/rbac/field-policies/{policyId}", "Change read/write (If-Match)", CREATE, one)
+        .body::<UpdateFieldPolicy>().if_match()
         .op("delete", "/api/v1/rbac/field-policies/{policyId}", "Delete (the default applies again)", REVOKE, gone)
         .op(
             "get",
@@ -186,5 +212,6 @@ pub fn openapi() -> serde_json::Value {
             Some("a platform service token"),
             &[(200, "The holders"), (403, "Not a service"), (422, "scope missing or not in the catalogue")],
         )
+        .query::<HoldersQuery>()
         .into_value()
 }

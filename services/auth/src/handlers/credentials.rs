@@ -10,6 +10,7 @@ use lawos_core::ApiError;
 use lawos_core::validation::FieldErrors;
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -40,7 +41,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(json!({ "data": rows })))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddQuery {
     firm_id: Option<Uuid>,

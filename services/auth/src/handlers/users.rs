@@ -11,6 +11,7 @@ use lawos_auth::Principal;
 use lawos_core::{ApiError, CursorCodec, Page};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -87,7 +88,7 @@ pub async fn update(
         .json(user))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     #[serde(default)]

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use lawos_core::ErrorCode;
 use lawos_core::validation::FieldErrors;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// The credential types a lawyer can hold.
@@ -15,7 +16,7 @@ pub const CREDENTIAL_TYPES: [&str; 5] = [
     "OTHER",
 ];
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CredentialInput {
     #[serde(rename = "type")]

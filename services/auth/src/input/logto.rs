@@ -3,6 +3,7 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode, PageParams};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 const MAX_ROLES: usize = 50;
@@ -11,7 +12,7 @@ const MAX_ID: usize = 128;
 /// `POST /api/v1/auth/firms/{firmId}/logto/members`: `email` or `logtoUserId`,
 /// `roleIds` (Logto organization role ids), `invite` (send an invitation even
 /// when the user already exists in Logto).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddMember {
     pub email: Option<String>,
@@ -29,14 +30,14 @@ pub struct ValidAddMember {
 }
 
 /// `PUT …/logto/members/{memberId}/roles`: the complete new set of role ids.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplaceRoles {
     pub role_ids: Option<Vec<String>>,
 }
 
 /// `?cursor=&limit=` of the bridge's lists.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub cursor: Option<String>,

@@ -10,6 +10,7 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::credential::{CredentialInput, ValidCredential};
@@ -20,7 +21,7 @@ const LAWYER_ROLES: [&str; 2] = ["LAWYER", "PARTNER_ATTORNEY"];
 pub const MIN_PASSWORD: usize = 8;
 const MAX_CREDENTIALS: usize = 20;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProvisionUser {
     pub email: Option<String>,

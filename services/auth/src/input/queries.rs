@@ -2,6 +2,7 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode, PageParams};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::roles::FIRM_ROLES;
@@ -10,7 +11,7 @@ use crate::storage::directory::MemberFilter;
 const MAX_Q: usize = 200;
 
 /// `?q=&role=&cursor=&limit=` of the member and firm-user lists.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberQuery {
     pub q: Option<String>,
@@ -66,7 +67,7 @@ impl MemberQuery {
 }
 
 /// `GET /api/v1/auth/users/search?q=&cursor=&limit=`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     pub q: Option<String>,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::sso::error::{self, SsoError};
 
 /// `GET /api/v1/auth/sso/{provider}/login?firm_id=`: the firm to sign in to,
 /// for users of several firms (a provider bound to a firm ignores no other).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginQuery {
     pub firm_id: Option<String>,

@@ -2,6 +2,7 @@
 
 use lawos_core::ErrorCode;
 use lawos_core::validation::FieldErrors;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -12,7 +13,7 @@ pub const MAX_MINUTES: i64 = 480;
 pub const MAX_LOCK_SECONDS: i64 = 3600;
 
 /// `POST /support-access/sessions`; the token exchange fills it from its form.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartSession {
     pub target_user_id: Option<String>,
@@ -81,7 +82,7 @@ impl StartSession {
 }
 
 /// `POST /support-access/locks`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AcquireLock {
     pub resource_type: Option<String>,

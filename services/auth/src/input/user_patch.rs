@@ -35,6 +35,25 @@ pub struct UserPatch {
 }
 
 impl UserPatch {
+    /// The body [`UserPatch::parse`] accepts, for the OpenAPI document
+    /// (read-only fields are refused with 403, unknown ones with 422).
+    /// `fullName` and `title` are at most 200 characters, `phone` 40.
+    pub fn schema() -> Value {
+        serde_json::json!({
+            "type": "object",
+            "additionalProperties": false,
+            "minProperties": 1,
+            "properties": {
+                "fullName": { "type": "string" },
+                "email": { "type": "string" },
+                "firmId": { "type": "string", "format": "uuid" },
+                "title": { "type": ["string", "null"] },
+                "phone": { "type": ["string", "null"] },
+                "isLawyer": { "type": "boolean" }
+            }
+        })
+    }
+
     /// 403 naming the read-only fields written; 422 naming every unknown or bad field.
     pub fn parse(body: Map<String, Value>) -> Result<Self, ApiError> {
         let read_only: Vec<&str> = READ_ONLY
@@ -108,6 +127,23 @@ impl UserPatch {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_documented_schema_names_exactly_the_fields_parse_accepts() {
+        let samples = json!({
+            "fullName": "Ada Lovelace", "email": "ada@example.com",
+            "firmId": "01a23b9d-a2ad-7449-a83b-2e50dfde2f3c", "title": "Partner",
+            "phone": "+1 555 010 2030", "isLawyer": true
+        });
+        let schema = UserPatch::schema();
+        let documented = schema["properties"].as_object().unwrap();
+        assert_eq!(documented.len(), samples.as_object().unwrap().len());
+        for (field, sample) in samples.as_object().unwrap() {
+            assert!(documented.contains_key(field), "{field} undocumented");
+            let body = json!({ field: sample }).as_object().cloned().unwrap();
+            assert!(UserPatch::parse(body).is_ok(), "{field} refused");
+        }
+    }
 
     #[test]
     fn names_every_bad_field_and_refuses_read_only_ones() {

@@ -7,6 +7,7 @@ use lawos_core::{ApiError, ErrorCode};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -17,7 +18,7 @@ use crate::model::{ClientContact, RELATIONSHIPS};
 use crate::state::ContactsState;
 use crate::storage::clients;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LinkBody {
     pub contact_id: Option<String>,

@@ -17,6 +17,7 @@ use lawos_core::{ApiError, ErrorCode};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -29,7 +30,7 @@ use crate::state::ContactsState;
 use crate::storage::contacts as stored;
 
 /// The lead's person: at least an e-mail or a phone.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IntakeBody {
     pub given_name: Option<String>,

@@ -10,6 +10,7 @@ use lawos_core::{ApiError, ErrorCode};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{AsyncPgConnection, with_tenant};
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ use crate::model::Contact;
 use crate::state::ContactsState;
 use crate::storage::{contacts, duplicates, merge};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MergeBody {
     pub contact_id: Option<String>,

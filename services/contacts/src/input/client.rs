@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use super::{address, optional_text, present};
 use crate::channels::e164;
 use crate::model::{CLIENT_STATUSES, CLIENT_TYPES, Client};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientBody {
     #[serde(rename = "type")]

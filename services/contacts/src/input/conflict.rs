@@ -2,13 +2,14 @@
 
 use lawos_core::validation::{FieldErrors, is_email};
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::channels::{e164, email_key};
 
 const MAX_VALUES: usize = 20;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConflictBody {
     #[serde(default)]

@@ -3,6 +3,7 @@
 
 use lawos_core::validation::{FieldErrors, is_email};
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -13,7 +14,7 @@ use crate::model::{CONTACT_KINDS, Contact};
 const MAX_CHANNELS: usize = 20;
 
 /// `POST /api/v1/contacts/`, `PUT` and `PATCH /api/v1/contacts/{id}`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactBody {
     pub kind: Option<String>,

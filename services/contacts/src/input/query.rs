@@ -2,10 +2,11 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ErrorCode, PageParams};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `GET /api/v1/contacts/?search_channels=&archived=&kind=&cursor=&limit=`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactQuery {
     pub cursor: Option<String>,

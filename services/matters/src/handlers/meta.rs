@@ -13,6 +13,7 @@ use lawos_core::{ApiError, ErrorCode, FirmId};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{TenantCtx, with_tenant};
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -31,7 +32,7 @@ fn not_configured(what: &str) -> ApiError {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct Challenge {
     #[serde(rename = "hub.mode")]
     mode: Option<String>,

@@ -3,6 +3,7 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -18,7 +19,7 @@ const UTM_MAX: usize = 200;
 pub const LEAD_BODY_LIMIT: usize = 16 * 1024;
 
 /// `POST /api/v1/leads/`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LeadBody {
     pub name: Option<String>,
@@ -208,7 +209,7 @@ impl LeadBody {
 }
 
 /// `POST /api/v1/matters/lead-forms/`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateLeadForm {
     pub name: Option<String>,
@@ -228,7 +229,7 @@ impl CreateLeadForm {
 }
 
 /// `POST /api/v1/matters/meta-pages/`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateMetaPage {
     pub page_id: Option<String>,

@@ -3,13 +3,14 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
 /// At most this many ids of each kind per lookup.
 pub const LOOKUP_MAX: usize = 200;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PartyLookup {
     #[serde(default)]

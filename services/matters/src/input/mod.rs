@@ -15,6 +15,7 @@ pub use team::{AddMember, ValidMember};
 use chrono::{DateTime, Utc};
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -68,7 +69,7 @@ pub(crate) fn trimmed(value: Option<String>) -> Option<String> {
 }
 
 /// `POST /api/v1/matters/`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateMatter {
     pub title: Option<String>,
@@ -158,7 +159,7 @@ impl CreateMatter {
 }
 
 /// `PUT /api/v1/matters/{id}`: every data field; absent optional fields are cleared.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReplaceMatter {
     pub title: Option<String>,
@@ -182,7 +183,7 @@ impl ReplaceMatter {
 }
 
 /// `PATCH /api/v1/matters/{id}`: only the given fields; `null` clears an optional one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateMatter {
     pub title: Option<String>,
@@ -254,7 +255,7 @@ impl UpdateMatter {
 }
 
 /// `PUT /api/v1/matters/{id}/stage`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangeStage {
     pub stage: Option<String>,

@@ -2,6 +2,7 @@
 
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -10,7 +11,7 @@ use super::{optional_text, trimmed};
 const NOTE_MAX: usize = 20_000;
 
 /// `POST` and `PATCH /api/v1/matters/{id}/notes[/{noteId}]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NoteBody {
     pub body: Option<String>,
@@ -28,7 +29,7 @@ impl NoteBody {
 const PARTY_NOTES_MAX: usize = 2_000;
 
 /// `POST /api/v1/matters/{id}/contacts`: a party.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddParty {
     pub contact_id: Option<Uuid>,
@@ -61,7 +62,7 @@ impl AddParty {
 }
 
 /// `POST /api/v1/matters/{id}/budgets`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddBudget {
     pub amount_minor: Option<i64>,

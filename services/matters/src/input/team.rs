@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::model::MEMBER_ROLES;
 
 /// `POST /api/v1/matters/{id}/members`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddMember {
     pub user_id: Option<Uuid>,

@@ -9,6 +9,7 @@ use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
 use lawos_events::EntityRef;
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ fn not_found(id: Uuid) -> ApiError {
     ApiError::not_found("RoleAssignment", id)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     user_id: Option<Uuid>,

@@ -10,6 +10,7 @@ use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::with_tenant;
 use lawos_events::EntityRef;
 use lawos_tenancy::Tenant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -198,7 +199,7 @@ pub async fn revoke(
 }
 
 /// `GET /access-grants/search` filters (snake_case).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     user_id: Option<Uuid>,

@@ -12,6 +12,7 @@ use lawos_core::validation::FieldErrors;
 use lawos_core::{ApiError, ErrorCode, FirmId};
 use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{TenantCtx, with_tenant};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -20,7 +21,7 @@ use crate::RbacState;
 use crate::catalogue::{BUILTIN_ROLES, canonical_scope, permission};
 use crate::schema::{role_assignments, role_permissions, roles};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoldersQuery {
     pub scope: Option<String>,
