@@ -6,6 +6,10 @@ use lawos_http::OpenApi;
 
 use crate::handlers::credentials::AddQuery;
 use crate::handlers::users::DeleteQuery;
+use crate::handlers::{
+    credentials, discovery, export, firm_users, me, members, support_locks, support_sessions,
+    token, users,
+};
 use crate::input::MePatch;
 use crate::input::credential::CredentialInput;
 use crate::input::logto::{AddMember, ListQuery, ReplaceRoles};
@@ -15,10 +19,6 @@ use crate::input::sso::LoginQuery;
 use crate::input::support::{AcquireLock, StartSession};
 use crate::input::user_patch::UserPatch;
 use crate::oauth;
-use crate::handlers::{
-    credentials, discovery, export, firm_users, me, members, support_locks, support_sessions,
-    token, users,
-};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(

@@ -7,14 +7,14 @@ use lawos_http::OpenApi;
 use crate::handlers::client_contacts::LinkBody;
 use crate::handlers::intake::IntakeBody;
 use crate::handlers::merge::MergeBody;
-use crate::input::client::ClientBody;
-use crate::input::conflict::ConflictBody;
-use crate::input::contact::ContactBody;
-use crate::input::query::ContactQuery;
 use crate::handlers::{
     client_contacts, client_update, clients, conflict_check, contact_state, contact_update,
     contacts, duplicates, intake, merge,
 };
+use crate::input::client::ClientBody;
+use crate::input::conflict::ConflictBody;
+use crate::input::contact::ContactBody;
+use crate::input::query::ContactQuery;
 
 fn both(path: &str) -> [String; 2] {
     [path.to_owned(), format!("{path}/")]

@@ -4,14 +4,14 @@ use actix_web::web;
 use lawos_http::OpenApi;
 
 use crate::handlers::meta::Challenge;
+use crate::handlers::{
+    edit, events, leads, lookup, matters, members, meta, notes, parties, stage, timeline,
+};
 use crate::input::{
     AddBudget, AddMember, AddParty, ChangeStage, CreateLeadForm, CreateMatter, CreateMetaPage,
     LeadBody, NoteBody, PartyLookup, ReplaceMatter, UpdateMatter,
 };
 use crate::list::ListQuery;
-use crate::handlers::{
-    edit, events, leads, lookup, matters, members, meta, notes, parties, stage, timeline,
-};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     intake_routes(cfg);

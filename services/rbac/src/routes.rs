@@ -6,11 +6,11 @@ use lawos_http::OpenApi;
 use crate::handlers::assignments::ListQuery;
 use crate::handlers::grants::SearchQuery;
 use crate::handlers::holders::HoldersQuery;
-use crate::input::{
-    CreateAssignment, CreateFieldPolicy, CreateGrant, CreateRole, UpdateFieldPolicy, UpdateRole,
-};
 use crate::handlers::{
     assignments, capabilities, catalogue, field_policies, grants, holders, roles,
+};
+use crate::input::{
+    CreateAssignment, CreateFieldPolicy, CreateGrant, CreateRole, UpdateFieldPolicy, UpdateRole,
 };
 
 fn paths(p: &str) -> [String; 2] {
@@ -111,7 +111,8 @@ const CREATE: Option<&str> = Some("access-grants:create (or FIRM_ADMIN)");
 const REVOKE: Option<&str> = Some("access-grants:revoke (or FIRM_ADMIN)");
 
 /// What a grant route answers for a resource path it does not know.
-const BAD_RESOURCE: &str = "Unknown resource type, or a sub-resource type not of it (VALIDATION_ERROR)";
+const BAD_RESOURCE: &str =
+    "Unknown resource type, or a sub-resource type not of it (VALIDATION_ERROR)";
 
 pub fn openapi() -> serde_json::Value {
     let list: &[(u16, &str)] = &[

@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use super::appointments::load;
 use crate::access::{self, APPOINTMENTS_READ};
-use crate::input::trimmed;
 use crate::ical::{self, Entry};
+use crate::input::trimmed;
 use crate::schedule::Loaded;
 use crate::state::TasksState;
 use crate::storage::{appointments, feeds};
@@ -92,7 +92,10 @@ pub async fn create_token(
         .authorize_firm(&tenant.principal, tenant.firm_id, APPOINTMENTS_READ)
         .await?;
     let label = body.into_inner().label;
-    if label.as_ref().is_some_and(|l| l.chars().count() > LABEL_MAX) {
+    if label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > LABEL_MAX)
+    {
         return Err(FieldErrors::single(
             "label",
             ErrorCode::InvalidFieldFormat,

@@ -274,7 +274,10 @@ async fn a_bad_feed_token_body_is_refused_and_creates_nothing() {
     .await;
     assert_eq!((status, code(&body)), (400, "MALFORMED_JSON"), "{body}");
     let (status, body) = send(app.as_user(Method::POST, path, &lawyer)).await;
-    assert!(matches!(status, 400 | 415), "a missing body: {status} {body}");
+    assert!(
+        matches!(status, 400 | 415),
+        "a missing body: {status} {body}"
+    );
     let list = send_ok(app.as_user(Method::GET, path, &lawyer), 200).await;
     assert_eq!(list["data"], json!([]), "nothing was created");
 }
