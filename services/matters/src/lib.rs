@@ -70,7 +70,11 @@ pub fn mount(env: &ServiceEnv) -> Mount {
 
 /// [`mount`] with the given lead-intake state (settings not from the environment).
 pub fn mount_with(env: &ServiceEnv, leads: std::sync::Arc<leads::LeadsState>) -> Mount {
-    mount_with_all(env, leads, mycase::MyCaseState::shared(env, mycase_config(env)))
+    mount_with_all(
+        env,
+        leads,
+        mycase::MyCaseState::shared(env, mycase_config(env)),
+    )
 }
 
 /// [`mount`] with the given lead-intake and MyCase states.

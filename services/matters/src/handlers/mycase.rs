@@ -34,10 +34,10 @@ fn firm_admin(tenant: &Tenant) -> Result<(), ApiError> {
     if p.firm_id == Some(tenant.firm_id) && p.has_role(FIRM_ADMIN) {
         Ok(())
     } else {
-        Err(ApiError::permission_denied(
-            "The firm's MyCase sync is administered by its FIRM_ADMIN",
+        Err(
+            ApiError::permission_denied("The firm's MyCase sync is administered by its FIRM_ADMIN")
+                .with_details(json!({ "roles": [FIRM_ADMIN] })),
         )
-        .with_details(json!({ "roles": [FIRM_ADMIN] })))
     }
 }
 
@@ -129,14 +129,22 @@ pub async fn put_connection(
                         created_at: now,
                         updated_at: now,
                     };
-                    (true, storage::insert_connection(conn, row).await?, Secrets::default())
+                    (
+                        true,
+                        storage::insert_connection(conn, row).await?,
+                        Secrets::default(),
+                    )
                 }
                 Some(old) => {
                     let secrets = match &stored_creds {
                         Some(cr) => key.open(old.id, &cr.key_id, &cr.ciphertext)?,
                         None => Secrets::default(),
                     };
-                    let moved = old.api_url(&config) != valid.base_url.clone().unwrap_or_else(|| config.api_url.clone())
+                    let moved = old.api_url(&config)
+                        != valid
+                            .base_url
+                            .clone()
+                            .unwrap_or_else(|| config.api_url.clone())
                         || old.client_id != valid.client_id;
                     let row = Connection {
                         base_url: valid.base_url,
@@ -150,7 +158,11 @@ pub async fn put_connection(
                         updated_at: now,
                         ..old
                     };
-                    (false, storage::update_connection(conn, &row).await?, secrets)
+                    (
+                        false,
+                        storage::update_connection(conn, &row).await?,
+                        secrets,
+                    )
                 }
             };
             if let Some(s) = valid.client_secret {

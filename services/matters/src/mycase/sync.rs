@@ -148,8 +148,13 @@ fn fatal(e: &ApiError) -> bool {
     )
 }
 
+/// An error that ends the run, said for its log.
+fn stop(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::ServiceUnavailable, message)
+}
+
 fn call(e: CallError) -> ApiError {
-    ApiError::unavailable(e.to_string())
+    stop(e.to_string())
 }
 
 #[derive(Default)]
@@ -209,7 +214,10 @@ fn advance(c: &mut Cursor, kind: &str, at: Option<DateTime<Utc>>) {
 fn client_local(body: &Value) -> Value {
     let mut m = Map::new();
     for field in ["fullName", "email", "phone", "address", "status"] {
-        m.insert(field.into(), body.get(field).cloned().unwrap_or(Value::Null));
+        m.insert(
+            field.into(),
+            body.get(field).cloned().unwrap_or(Value::Null),
+        );
     }
     Value::Object(m)
 }
@@ -486,9 +494,7 @@ impl<'a> Work<'a> {
         if alive {
             Ok(())
         } else {
-            Err(ApiError::internal(
-                "the run was given up as abandoned while it worked",
-            ))
+            Err(stop("the run was given up as abandoned while it worked"))
         }
     }
 
@@ -500,7 +506,14 @@ impl<'a> Work<'a> {
         .await
     }
 
-    async fn save_ref(&self, existing: Option<ExternalRef>, kind: &str, id: &str, entity_type: &str, synced: Synced) -> Result<(), ApiError> {
+    async fn save_ref(
+        &self,
+        existing: Option<ExternalRef>,
+        kind: &str,
+        id: &str,
+        entity_type: &str,
+        synced: Synced,
+    ) -> Result<(), ApiError> {
         let row = new_ref(self.firm.0, kind, id, entity_type, synced.now);
         with_tenant(&self.state.db, &self.ctx, |conn| {
             async move {
@@ -515,7 +528,13 @@ impl<'a> Work<'a> {
         .await
     }
 
-    fn synced(&self, entity: Option<Uuid>, remote: Value, local: Value, at: Option<DateTime<Utc>>) -> Synced {
+    fn synced(
+        &self,
+        entity: Option<Uuid>,
+        remote: Value,
+        local: Value,
+        at: Option<DateTime<Utc>>,
+    ) -> Synced {
         Synced {
             entity_id: entity,
             external_number: None,
@@ -552,19 +571,32 @@ impl<'a> Work<'a> {
             Value::String(s) => Some(s.clone()),
             _ => None,
         };
-        advance(&mut self.reached, kind, timestamp(item["updated_at"].as_str()));
+        advance(
+            &mut self.reached,
+            kind,
+            timestamp(item["updated_at"].as_str()),
+        );
         let done = match kind {
             CASE => match serde_json::from_value::<McCase>(item) {
                 Ok(c) => self.case(c).await,
-                Err(e) => Err(ApiError::new(ErrorCode::ValidationError, format!("not a MyCase case: {e}"))),
+                Err(e) => Err(ApiError::new(
+                    ErrorCode::ValidationError,
+                    format!("not a MyCase case: {e}"),
+                )),
             },
             CLIENT => match serde_json::from_value::<McClient>(item) {
                 Ok(c) => self.client(c).await,
-                Err(e) => Err(ApiError::new(ErrorCode::ValidationError, format!("not a MyCase client: {e}"))),
+                Err(e) => Err(ApiError::new(
+                    ErrorCode::ValidationError,
+                    format!("not a MyCase client: {e}"),
+                )),
             },
             _ => match serde_json::from_value::<McStaff>(item) {
                 Ok(s) => self.staff(s).await,
-                Err(e) => Err(ApiError::new(ErrorCode::ValidationError, format!("not a MyCase staff member: {e}"))),
+                Err(e) => Err(ApiError::new(
+                    ErrorCode::ValidationError,
+                    format!("not a MyCase staff member: {e}"),
+                )),
             },
         };
         match done {
@@ -615,7 +647,11 @@ impl<'a> Work<'a> {
             let Some(member) = self.member_of(email.as_deref()).await? else {
                 continue;
             };
-            let (remote, at, id) = (r.remote_values.clone(), r.remote_updated_at, r.external_id.clone());
+            let (remote, at, id) = (
+                r.remote_values.clone(),
+                r.remote_updated_at,
+                r.external_id.clone(),
+            );
             let synced = self.synced(Some(member), remote, json!({ "userId": member }), at);
             self.save_ref(Some(r), STAFF, &id, "user", synced).await?;
         }
@@ -638,11 +674,21 @@ impl<'a> Work<'a> {
                     return Ok(());
                 }
                 let Some(stored) = clients.get(self.firm, id).await? else {
-                    let found = conflict(CLIENT, &c.id, Some(id), "client", "DELETED_IN_LAWOS", Value::Null, remote.clone());
+                    let found = conflict(
+                        CLIENT,
+                        &c.id,
+                        Some(id),
+                        "client",
+                        "DELETED_IN_LAWOS",
+                        Value::Null,
+                        remote.clone(),
+                    );
                     self.note_conflicts(vec![found]);
                     let local = r.local_values.clone();
                     let synced = self.synced(Some(id), remote, local, at);
-                    return self.save_ref(Some(r), CLIENT, &c.id, "client", synced).await;
+                    return self
+                        .save_ref(Some(r), CLIENT, &c.id, "client", synced)
+                        .await;
                 };
                 let local = client_local(&stored.body);
                 let base = Base::new(&r.remote_values, &r.local_values);
@@ -656,7 +702,13 @@ impl<'a> Work<'a> {
                             patch.insert(field.clone(), mine.clone());
                         }
                         Decision::Conflict => found.push(conflict(
-                            CLIENT, &c.id, Some(id), field, "BOTH_CHANGED", lawos.clone(), mine.clone(),
+                            CLIENT,
+                            &c.id,
+                            Some(id),
+                            field,
+                            "BOTH_CHANGED",
+                            lawos.clone(),
+                            mine.clone(),
                         )),
                     }
                 }
@@ -673,7 +725,8 @@ impl<'a> Work<'a> {
                     changed
                 };
                 let synced = self.synced(Some(id), remote, client_local(&after.body), at);
-                self.save_ref(Some(r), CLIENT, &c.id, "client", synced).await
+                self.save_ref(Some(r), CLIENT, &c.id, "client", synced)
+                    .await
             }
             existing => {
                 // New, or left without a client by a create that failed.
@@ -696,7 +749,8 @@ impl<'a> Work<'a> {
                 let stored = clients.create(self.firm, &body, &key).await?;
                 self.count(Outcome::Created);
                 let synced = self.synced(Some(stored.id), remote, client_local(&stored.body), at);
-                self.save_ref(Some(r), CLIENT, &c.id, "client", synced).await
+                self.save_ref(Some(r), CLIENT, &c.id, "client", synced)
+                    .await
             }
         }
     }
@@ -710,7 +764,10 @@ impl<'a> Work<'a> {
         }
         if let Some(item) = self.one("clients", ext).await? {
             let c: McClient = serde_json::from_value(item).map_err(|e| {
-                ApiError::new(ErrorCode::ValidationError, format!("not a MyCase client: {e}"))
+                ApiError::new(
+                    ErrorCode::ValidationError,
+                    format!("not a MyCase client: {e}"),
+                )
             })?;
             self.client(c).await?;
         }
@@ -724,7 +781,10 @@ impl<'a> Work<'a> {
 
     /// The firm member MyCase staff member `ext` is, pulling them first when
     /// no run has seen them yet.
-    async fn staff_member(&mut self, ext: &str) -> Result<Option<(Uuid, Option<String>)>, ApiError> {
+    async fn staff_member(
+        &mut self,
+        ext: &str,
+    ) -> Result<Option<(Uuid, Option<String>)>, ApiError> {
         let mut found = self.find_ref(STAFF, ext).await?;
         if found.is_none() {
             if let Some(item) = self.one("staff", ext).await?
@@ -796,7 +856,8 @@ impl<'a> Work<'a> {
                         let new = NewMatter {
                             id: Uuid::now_v7(),
                             firm_id: firm,
-                            matter_number: numbers::next_matter_number(conn, firm, now.year()).await?,
+                            matter_number: numbers::next_matter_number(conn, firm, now.year())
+                                .await?,
                             title: wanted["title"].as_str().unwrap_or_default().to_owned(),
                             description: wanted["description"].as_str().map(str::to_owned),
                             matter_type: matter_type(area.as_deref()).to_owned(),
@@ -814,7 +875,15 @@ impl<'a> Work<'a> {
                         Ok((Outcome::Created, Vec::new()))
                     }
                     Some((id, None)) => {
-                        let gone = conflict(CASE, &ext, Some(id), "matter", "DELETED_IN_LAWOS", Value::Null, remote.clone());
+                        let gone = conflict(
+                            CASE,
+                            &ext,
+                            Some(id),
+                            "matter",
+                            "DELETED_IN_LAWOS",
+                            Value::Null,
+                            remote.clone(),
+                        );
                         let local = r.local_values.clone();
                         refs::save(conn, r.id, save(Some(id), local)).await?;
                         Ok((Outcome::Unchanged, vec![gone]))
@@ -834,11 +903,30 @@ impl<'a> Work<'a> {
                             let want = wanted.get(field).cloned().unwrap_or(Value::Null);
                             match base.decide(field, mine, &lawos, &want) {
                                 Decision::Keep => {}
-                                Decision::Conflict => found.push(conflict(CASE, &ext, Some(id), field, "BOTH_CHANGED", lawos, mine.clone())),
+                                Decision::Conflict => found.push(conflict(
+                                    CASE,
+                                    &ext,
+                                    Some(id),
+                                    field,
+                                    "BOTH_CHANGED",
+                                    lawos,
+                                    mine.clone(),
+                                )),
                                 Decision::Take if field == "stage" => {
-                                    match stage_move(matter.stage(), want.as_str().unwrap_or("OPEN")) {
+                                    match stage_move(
+                                        matter.stage(),
+                                        want.as_str().unwrap_or("OPEN"),
+                                    ) {
                                         Some(to) => stage_to = Some(to),
-                                        None => found.push(conflict(CASE, &ext, Some(id), field, "STAGE_NOT_ALLOWED", lawos, mine.clone())),
+                                        None => found.push(conflict(
+                                            CASE,
+                                            &ext,
+                                            Some(id),
+                                            field,
+                                            "STAGE_NOT_ALLOWED",
+                                            lawos,
+                                            mine.clone(),
+                                        )),
                                     }
                                 }
                                 Decision::Take => {
@@ -864,10 +952,19 @@ impl<'a> Work<'a> {
                         if !data.is_empty() {
                             if current.stage().is_closed() {
                                 for (field, lawos, mine) in data {
-                                    found.push(conflict(CASE, &ext, Some(id), &field, "MATTER_CLOSED", lawos, mine));
+                                    found.push(conflict(
+                                        CASE,
+                                        &ext,
+                                        Some(id),
+                                        &field,
+                                        "MATTER_CLOSED",
+                                        lawos,
+                                        mine,
+                                    ));
                                 }
                             } else {
-                                current = matters::update_data(conn, id, changes, None, now).await?;
+                                current =
+                                    matters::update_data(conn, id, changes, None, now).await?;
                                 wrote = true;
                             }
                         }
@@ -880,7 +977,11 @@ impl<'a> Work<'a> {
                         }
                         let local = Value::Object(matter_local(&current));
                         refs::save(conn, r.id, save(Some(id), local)).await?;
-                        let outcome = if wrote { Outcome::Updated } else { Outcome::Unchanged };
+                        let outcome = if wrote {
+                            Outcome::Updated
+                        } else {
+                            Outcome::Unchanged
+                        };
                         Ok((outcome, found))
                     }
                 }
@@ -963,8 +1064,8 @@ pub async fn execute(state: &MyCaseState, started: Started) -> Result<Run, ApiEr
             Ok(run)
         }
         None => {
-            let stored = with_tenant(&state.db, &ctx, |conn| storage::run(conn, id).scope_boxed())
-                .await?;
+            let stored =
+                with_tenant(&state.db, &ctx, |conn| storage::run(conn, id).scope_boxed()).await?;
             stored.ok_or_else(|| ApiError::internal("the run vanished"))
         }
     }
@@ -977,12 +1078,12 @@ async fn open_secrets(state: &MyCaseState, connection: &Connection) -> Result<Se
         storage::credentials(conn, id).scope_boxed()
     })
     .await?
-    .ok_or_else(|| ApiError::internal("the connection has no credentials"))?;
+    .ok_or_else(|| stop("the connection has no credentials"))?;
     state
         .config
         .key
         .open(id, &creds.key_id, &creds.ciphertext)
-        .map_err(|_| ApiError::internal("the connection's secrets do not open (key changed?)"))
+        .map_err(|_| stop("the connection's secrets do not open (LAWOS_MYCASE_TOKEN_KEY changed?)"))
 }
 
 /// [`start`] and [`execute`] in one: the finished run.
