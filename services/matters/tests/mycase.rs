@@ -897,3 +897,174 @@ async fn bad_input_is_a_422_naming_each_field() {
         "no connection yet"
     );
 }
+
+#[tokio::test]
+async fn records_that_fail_make_a_partial_run_that_keeps_the_cursor() {
+    let kit = kit().await;
+    let firm = FirmId(Uuid::now_v7());
+    let admin = firm_admin(firm);
+    connect(&kit, &admin).await;
+    let t = "2026-03-01T10:00:00Z";
+    let mut bad = client(10, "Grace", "Hopper", t);
+    bad["email"] = json!("not an e-mail");
+    let cases = [
+        case(41, "Smith v. Jones", 9, "Intake", t),
+        // Its client is not among the changed ones: asked of MyCase by id.
+        case(44, "Lee v. Park", 12, "Discovery", t),
+        // Its client is nowhere in MyCase.
+        case(45, "Orphan v. None", 99, "Discovery", t),
+    ];
+    serve(&kit, &cases, &[client(9, "Ada", "Lovelace", t), bad]).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/clients/12"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(client(12, "Jin", "Lee", t)))
+        .mount(&kit.mycase)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/clients/99"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&kit.mycase)
+        .await;
+
+    let run = sync(&kit, &admin).await;
+    assert_eq!(run["status"], "PARTIAL", "{run}");
+    assert_eq!(
+        (run["created"].as_i64(), run["failed"].as_i64()),
+        (Some(4), Some(2)),
+        "{run}"
+    );
+    let failed: Vec<(&str, &str)> = run["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["externalId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(failed, [("CLIENT", "10"), ("CASE", "45")], "{run}");
+    assert!(
+        run["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("contacts refused the client")
+    );
+    assert_eq!(count(&kit.app, "matters.matters", firm).await, 2);
+    assert_eq!(count(&kit.app, "contacts.clients", firm).await, 2);
+    let lee = external_ref(&kit.app, firm, "CLIENT", "12").await.entity_id;
+    assert!(lee.is_some(), "the client asked by id was synced");
+    // The cursor does not move: the next run pulls everything again and
+    // retries the failures; what was synced stays as it is.
+    let connection = send_ok(kit.app.as_user(Method::GET, BASE, &admin), 200).await;
+    assert_eq!(connection["cursor"]["cases"], Value::Null);
+    let again = sync(&kit, &admin).await;
+    assert_eq!(again["status"], "PARTIAL", "{again}");
+    assert_eq!(
+        (again["created"].as_i64(), again["failed"].as_i64()),
+        (Some(0), Some(2)),
+        "{again}"
+    );
+    assert_eq!(again["cursorBefore"]["cases"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_rotated_refresh_token_replaces_the_stored_one() {
+    let kit = kit().await;
+    let firm = FirmId(Uuid::now_v7());
+    let admin = firm_admin(firm);
+    let mut body = connection_body(&kit);
+    body["grantType"] = json!("REFRESH_TOKEN");
+    body["refreshToken"] = json!("rt-1");
+    let created = send_ok(kit.app.as_user(Method::PUT, BASE, &admin).json(&body), 201).await;
+    assert_eq!(created["hasRefreshToken"], true);
+    let (cases, clients) = two_pages();
+    serve(&kit, &cases, &clients).await;
+    // `serve` answers client credentials; this token endpoint wants refresh tokens.
+    for (given, rotated) in [("rt-1", "rt-2"), ("rt-2", "rt-3")] {
+        Mock::given(method("POST"))
+            .and(path("/tokens"))
+            .and(body_partial_json(json!({
+                "grant_type": "refresh_token", "client_id": "lawos-client",
+                "client_secret": SECRET, "refresh_token": given
+            })))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": "at-1", "refresh_token": rotated, "token_type": "bearer"
+            })))
+            .with_priority(1)
+            .mount(&kit.mycase)
+            .await;
+    }
+    assert_eq!(sync(&kit, &admin).await["status"], "SUCCEEDED");
+    assert_eq!(sync(&kit, &admin).await["status"], "SUCCEEDED");
+    let sent: Vec<String> = kit
+        .mycase
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/tokens")
+        .map(|r| {
+            r.body_json::<Value>().unwrap()["refresh_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        ["rt-1", "rt-2"],
+        "the second run used the rotated token"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_sync_routes() {
+    let kit = kit().await;
+    let doc: Value = kit
+        .app
+        .http
+        .get(kit.app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = &doc["paths"];
+    let conn = &paths[BASE];
+    for (m, statuses) in [
+        ("get", &["200", "401", "403", "404"][..]),
+        ("put", &["200", "201", "400", "403", "412", "422"][..]),
+        ("delete", &["204", "403", "404", "409"][..]),
+    ] {
+        for s in statuses {
+            assert!(conn[m]["responses"][s].is_object(), "{m} {s}");
+        }
+    }
+    assert!(conn["put"]["requestBody"]["content"]["application/json"]["schema"].is_object());
+    assert!(conn["get"]["responses"]["200"]["content"].is_object());
+    assert_eq!(
+        conn["get"]["responses"]["403"]["content"]["application/json"]["schema"]["$ref"],
+        conn["get"]["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
+    );
+    let sync = &paths[format!("{BASE}sync")]["post"];
+    for s in ["202", "403", "404", "409"] {
+        assert!(sync["responses"][s].is_object(), "sync {s}");
+    }
+    assert!(sync["responses"]["202"]["content"].is_object());
+    let runs = &paths[format!("{BASE}runs")]["get"];
+    let mut params: Vec<&str> = runs["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    params.sort_unstable();
+    assert_eq!(params, ["cursor", "limit", "status"]);
+    assert!(runs["responses"]["422"].is_object());
+    let run = &paths[format!("{BASE}runs/{{id}}")]["get"];
+    assert_eq!(run["parameters"][0]["name"], "id");
+    assert_eq!(run["parameters"][0]["schema"]["format"], "uuid");
+}
