@@ -472,14 +472,22 @@ async fn a_changed_case_updates_its_matter_and_a_field_changed_on_both_sides_kee
     let t = "2026-03-05T10:00:00Z";
     cases[0] = case(41, "Smith v. Jones Trucking", 9, "Discovery", t);
     cases[1] = case(42, "Estate of Brown (MyCase)", 10, "Discovery", t);
+    // MyCase closes 43, and has a case closed before it was ever synced.
+    cases[2]["status"] = json!("closed");
+    cases[2]["updated_at"] = json!(t);
+    let mut old = case(46, "Archive v. Box", 9, "Settled", t);
+    old["status"] = json!("closed");
+    old["closed_date"] = json!("2025-12-31");
+    cases.push(old);
     serve(&kit, &cases, &clients).await;
 
     let run = sync(&kit, &admin).await;
     assert_eq!(run["status"], "SUCCEEDED", "{run}");
-    // 41 took every change; 42 its description, not the title LawOS changed.
+    // 41 took every change, 42 its description (not the title LawOS changed),
+    // 43 was closed; 46 came in closed.
     assert_eq!(
         (run["created"].as_i64(), run["updated"].as_i64()),
-        (Some(0), Some(2)),
+        (Some(1), Some(3)),
         "{run}"
     );
     assert_eq!(run["conflicts"], 1);
@@ -509,7 +517,21 @@ async fn a_changed_case_updates_its_matter_and_a_field_changed_on_both_sides_kee
         kept["description"],
         "Estate of Brown (MyCase), as MyCase has it"
     );
-    assert_eq!(count(&kit.app, "matters.matters", firm).await, 3);
+    let m43 = external_ref(&kit.app, firm, "CASE", "43")
+        .await
+        .entity_id
+        .unwrap();
+    let closed = matter(&kit.app, &lawyer, m43).await;
+    assert_eq!(closed["stage"], "CLOSED");
+    assert!(closed["closedAt"].is_string());
+    let m46 = external_ref(&kit.app, firm, "CASE", "46")
+        .await
+        .entity_id
+        .unwrap();
+    let imported = matter(&kit.app, &lawyer, m46).await;
+    assert_eq!(imported["stage"], "CLOSED");
+    assert_eq!(imported["closedAt"], "2025-12-31T00:00:00Z");
+    assert_eq!(count(&kit.app, "matters.matters", firm).await, 4);
     // The stage move is the matter's event, as any other move.
     let moves = common::outbox(&kit.app, m41).await;
     assert!(moves.iter().any(|r| r.event_type == "matter.stage_changed"

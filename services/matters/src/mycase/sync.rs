@@ -30,6 +30,8 @@ use lawos_db::tenant::ScopedFutureExt;
 use lawos_db::{TenantCtx, with_tenant};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use super::MyCaseState;
@@ -186,6 +188,7 @@ struct Work<'a> {
     counts: Counts,
     conflicts: Vec<Conflict>,
     errors: Vec<RunError>,
+    last_beat: Mutex<Instant>,
 }
 
 fn cursor_of(c: &Cursor, kind: &str) -> Option<DateTime<Utc>> {
@@ -459,10 +462,8 @@ impl<'a> Work<'a> {
         for _ in 0..2 {
             let token = self.token().await?;
             let api = &self.state.api;
-            match api
-                .list(&token, &self.base, resource, since, page_token)
-                .await
-            {
+            let asked = api.list(&token, &self.base, resource, since, page_token);
+            match self.beating(asked).await? {
                 Ok(page) => return Ok(page),
                 Err(CallError::Unauthorized) => self.token = None,
                 Err(e) => return Err(call(e)),
@@ -475,7 +476,8 @@ impl<'a> Work<'a> {
     async fn one(&mut self, resource: &str, id: &str) -> Result<Option<Value>, ApiError> {
         for _ in 0..2 {
             let token = self.token().await?;
-            match self.state.api.one(&token, &self.base, resource, id).await {
+            let asked = self.state.api.one(&token, &self.base, resource, id);
+            match self.beating(asked).await? {
                 Ok(found) => return Ok(found),
                 Err(CallError::Unauthorized) => self.token = None,
                 Err(e) => return Err(call(e)),
@@ -484,8 +486,34 @@ impl<'a> Work<'a> {
         Err(call(CallError::Unauthorized))
     }
 
+    /// `asked`, moving the heartbeat on while it waits (MyCase's retries
+    /// after 429s can together outlast the lease).
+    async fn beating<T>(&self, asked: impl std::future::Future<Output = T>) -> Result<T, ApiError> {
+        tokio::pin!(asked);
+        let every = (self.state.config.lease / 4).max(Duration::from_millis(100));
+        loop {
+            tokio::select! {
+                done = &mut asked => return Ok(done),
+                () = tokio::time::sleep(every) => self.beat().await?,
+            }
+        }
+    }
+
+    /// [`Self::beat`] when the last one is a quarter of the lease old.
+    async fn beat_if_due(&self) -> Result<(), ApiError> {
+        let due = self
+            .last_beat
+            .lock()
+            .map(|at| at.elapsed() >= self.state.config.lease / 4)
+            .unwrap_or(true);
+        if due { self.beat().await } else { Ok(()) }
+    }
+
     /// Moves the heartbeat on; an error when the run was given up meanwhile.
     async fn beat(&self) -> Result<(), ApiError> {
+        if let Ok(mut at) = self.last_beat.lock() {
+            *at = Instant::now();
+        }
         let (id, now) = (self.run_id, Utc::now());
         let alive = with_tenant(&self.state.db, &self.ctx, |conn| {
             storage::heartbeat(conn, id, now).scope_boxed()
@@ -555,6 +583,7 @@ impl<'a> Work<'a> {
             let page = self.page(resource, since, page_token.as_deref()).await?;
             for item in page.items {
                 self.record(kind, item).await?;
+                self.beat_if_due().await?;
             }
             self.beat().await?;
             match page.next_token {
@@ -826,6 +855,7 @@ impl<'a> Work<'a> {
         wanted.insert("client".into(), json!(client));
         let at = timestamp(c.updated_at.as_deref());
         let opened = timestamp(c.opened_date.as_deref());
+        let closed_at = timestamp(c.closed_date.as_deref());
         let (firm, run_id, ext, number) = (self.firm.0, self.run_id, c.id.clone(), c.number());
         let row = new_ref(firm, CASE, &c.id, "matter", Utc::now());
         let (outcome, found) = with_tenant(&self.state.db, &self.ctx, |conn| {
@@ -868,8 +898,18 @@ impl<'a> Work<'a> {
                             created_by: None,
                             updated_by: None,
                         };
-                        let matter = matters::insert(conn, new).await?;
-                        add_team(conn, firm, matter.id, &team, now).await?;
+                        let mut matter = matters::insert(conn, new).await?;
+                        if matter.stage().is_closed() {
+                            let closed = StageChanges {
+                                stage: matter.stage.clone(),
+                                opened_at: None,
+                                closed_at: Some(Some(closed_at.unwrap_or(now))),
+                            };
+                            matter =
+                                matters::update_stage(conn, matter.id, closed, None, now).await?;
+                        } else {
+                            add_team(conn, firm, matter.id, &team, now).await?;
+                        }
                         let local = Value::Object(matter_local(&matter));
                         refs::save(conn, r.id, save(Some(matter.id), local)).await?;
                         Ok((Outcome::Created, Vec::new()))
@@ -972,7 +1012,10 @@ impl<'a> Work<'a> {
                             current = move_stage(conn, current, to, now).await?;
                             wrote = true;
                         }
-                        if add_team(conn, firm, id, &team, now).await? > 0 {
+                        // A closed matter's team is not changed (as through the API).
+                        if !current.stage().is_closed()
+                            && add_team(conn, firm, id, &team, now).await? > 0
+                        {
                             wrote = true;
                         }
                         let local = Value::Object(matter_local(&current));
@@ -1023,6 +1066,7 @@ pub async fn execute(state: &MyCaseState, started: Started) -> Result<Run, ApiEr
         counts: Counts::default(),
         conflicts: Vec::new(),
         errors: Vec::new(),
+        last_beat: Mutex::new(Instant::now()),
     };
     let outcome = match open_secrets(state, &work.connection).await {
         Ok(secrets) => {
