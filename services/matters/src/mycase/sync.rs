@@ -672,6 +672,10 @@ impl<'a> Work<'a> {
         })
         .await?;
         for r in unmatched {
+            if r.last_run_id == Some(self.run_id) {
+                // Pulled (and asked about) by this run already.
+                continue;
+            }
             let email = r.remote_values["email"].as_str().map(str::to_owned);
             let Some(member) = self.member_of(email.as_deref()).await? else {
                 continue;
