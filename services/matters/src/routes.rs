@@ -5,13 +5,15 @@ use lawos_http::OpenApi;
 
 use crate::handlers::meta::Challenge;
 use crate::handlers::{
-    edit, events, leads, lookup, matters, members, meta, notes, parties, stage, timeline,
+    edit, events, leads, lookup, matters, members, meta, mycase, notes, parties, stage, timeline,
 };
 use crate::input::{
     AddBudget, AddMember, AddParty, ChangeStage, CreateLeadForm, CreateMatter, CreateMetaPage,
     LeadBody, NoteBody, PartyLookup, ReplaceMatter, UpdateMatter,
 };
 use crate::list::ListQuery;
+use crate::mycase::input::{PutConnection, RunsQuery};
+use crate::mycase::model::{ConnectionView, RunView};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     intake_routes(cfg);
@@ -43,6 +45,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource(["/meta-pages/{id}", "/meta-pages/{id}/"])
                     .route(web::delete().to(meta::disable_page)),
+            )
+            .service(
+                web::resource(["/integrations/mycase", "/integrations/mycase/"])
+                    .route(web::get().to(mycase::get_connection))
+                    .route(web::put().to(mycase::put_connection))
+                    .route(web::delete().to(mycase::delete_connection)),
+            )
+            .service(
+                web::resource(["/integrations/mycase/sync", "/integrations/mycase/sync/"])
+                    .route(web::post().to(mycase::sync_now)),
+            )
+            .service(
+                web::resource(["/integrations/mycase/runs", "/integrations/mycase/runs/"])
+                    .route(web::get().to(mycase::list_runs)),
+            )
+            .service(
+                web::resource([
+                    "/integrations/mycase/runs/{id}",
+                    "/integrations/mycase/runs/{id}/",
+                ])
+                .route(web::get().to(mycase::get_run)),
             )
             .service(
                 web::resource(["/{id}", "/{id}/"])
@@ -245,5 +268,24 @@ pub fn openapi() -> serde_json::Value {
         .op("post", "/api/v1/matters/meta-pages/", "Map a Meta page (and optionally one lead form) to the firm, with its page access token (sealed at rest)", Some("matters:create"), &[(201, "Created"), (403, "No matters:create"), (409, "The page (and form) is mapped already"), (422, "Invalid fields")])
         .body::<CreateMetaPage>()
         .op("delete", "/api/v1/matters/meta-pages/{id}", "Disable a Meta page mapping", Some("matters:create"), &[(204, "Disabled"), (403, "No matters:create"), (404, "No such active mapping")])
+        .op("get", "/api/v1/matters/integrations/mycase/", "The firm's MyCase connection (FIRM_ADMIN; secrets never answered: hasClientSecret, hasRefreshToken), with the cursor of the last successful run", None, &[(200, "The connection (ETag)"), NOT_ADMIN, (404, "No connection (RESOURCE_NOT_FOUND)")])
+        .returns::<ConnectionView>(200)
+        .op("put", "/api/v1/matters/integrations/mycase/", "Connect MyCase or change the connection (FIRM_ADMIN): OAuth client credentials or a refresh token, sealed at rest; left out, stored secrets are kept; another baseUrl or clientId pulls everything again", None, &[(200, "Changed"), (201, "Connected"), NOT_ADMIN, (422, "Invalid fields, each named (VALIDATION_ERROR)")])
+        .body::<PutConnection>()
+        .returns::<ConnectionView>(200)
+        .returns::<ConnectionView>(201)
+        .if_match()
+        .op("delete", "/api/v1/matters/integrations/mycase/", "Disconnect MyCase (FIRM_ADMIN): syncing stops and the secrets are destroyed; the run log stays", None, &[(204, "Disconnected"), NOT_ADMIN, (404, "No connection (RESOURCE_NOT_FOUND)"), (409, "A run is working (RESOURCE_CONFLICT, runId)")])
+        .op("post", "/api/v1/matters/integrations/mycase/sync", "Start a sync run now (FIRM_ADMIN); it works in the background (follow Location)", None, &[(202, "Started: the run (RUNNING)"), NOT_ADMIN, (404, "No connection (RESOURCE_NOT_FOUND)"), (409, "A run of the firm is working already (RESOURCE_CONFLICT, runId)")])
+        .returns::<RunView>(202)
+        .header("Location", "The run: /api/v1/matters/integrations/mycase/runs/{id}")
+        .op("get", "/api/v1/matters/integrations/mycase/runs", "The sync log, newest first (FIRM_ADMIN): started, finished, status, counts, conflicts and errors of each run (cursor)", None, &[(200, "A page of runs"), NOT_ADMIN, (422, "Bad parameters (status, limit, cursor)")])
+        .query::<RunsQuery>()
+        .returns_page::<RunView>()
+        .op("get", "/api/v1/matters/integrations/mycase/runs/{id}", "One sync run (FIRM_ADMIN)", None, &[(200, "The run"), NOT_ADMIN, (404, "No such run of the firm (RESOURCE_NOT_FOUND)")])
+        .returns::<RunView>(200)
+        .path_param("id", serde_json::json!({ "type": "string", "format": "uuid" }))
         .into_value()
 }
+
+const NOT_ADMIN: (u16, &str) = (403, "Not the firm's FIRM_ADMIN (PERMISSION_DENIED)");

@@ -1,4 +1,5 @@
-//! One file per flow: matters (create, read, list), edits, stages, members, events.
+//! One file per flow: matters (create, read, list), edits, stages, members,
+//! events, lead intake, the Meta webhook and the MyCase sync's administration.
 
 pub mod edit;
 pub mod events;
@@ -7,6 +8,7 @@ pub mod lookup;
 pub mod matters;
 pub mod members;
 pub mod meta;
+pub mod mycase;
 pub mod notes;
 pub mod parties;
 pub mod stage;

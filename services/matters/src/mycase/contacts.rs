@@ -33,17 +33,31 @@ pub struct StoredClient {
     pub body: Value,
 }
 
+/// 503 saying what failed (for the run's log; the cause is logged).
+fn down(what: &str, cause: impl std::fmt::Display) -> ApiError {
+    tracing::warn!(error = %cause, "{what}");
+    ApiError::new(ErrorCode::ServiceUnavailable, what.to_owned())
+}
+
 async fn stored(res: reqwest::Response) -> Result<StoredClient, ApiError> {
     let etag = res
         .headers()
         .get(ETAG)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body: Value = res.json().await.map_err(ApiError::unavailable)?;
+    let body: Value = res
+        .json()
+        .await
+        .map_err(|e| down("contacts answered no JSON", e))?;
     let id = body["id"]
         .as_str()
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| ApiError::unavailable("contacts answered a client without an id"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ServiceUnavailable,
+                "contacts answered a client without an id",
+            )
+        })?;
     Ok(StoredClient { id, etag, body })
 }
 
@@ -66,7 +80,10 @@ async fn refused(res: reqwest::Response, what: &str) -> ApiError {
             ErrorCode::PreconditionFailed,
             "the client changed meanwhile",
         ),
-        other => ApiError::unavailable(format!("contacts answered {other} to {what}")),
+        other => ApiError::new(
+            ErrorCode::ServiceUnavailable,
+            format!("contacts answered {other} to {what}"),
+        ),
     }
 }
 
@@ -115,7 +132,7 @@ impl ClientsApi {
             .json(body)
             .send()
             .await
-            .map_err(ApiError::unavailable)?;
+            .map_err(|e| down("contacts could not be reached", e))?;
         match res.status().as_u16() {
             200 | 201 => stored(res).await,
             _ => Err(refused(res, "a client create").await),
@@ -133,7 +150,7 @@ impl ClientsApi {
             .await?
             .send()
             .await
-            .map_err(ApiError::unavailable)?;
+            .map_err(|e| down("contacts could not be reached", e))?;
         match res.status().as_u16() {
             200 => stored(res).await.map(Some),
             404 => Ok(None),
@@ -160,7 +177,10 @@ impl ClientsApi {
         if let Some(etag) = etag {
             r = r.header(IF_MATCH, etag);
         }
-        let res = r.send().await.map_err(ApiError::unavailable)?;
+        let res = r
+            .send()
+            .await
+            .map_err(|e| down("contacts could not be reached", e))?;
         match res.status().as_u16() {
             200 => stored(res).await,
             _ => Err(refused(res, "a client change").await),

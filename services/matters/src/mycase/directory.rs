@@ -3,11 +3,17 @@
 //! and `X-Firm-Id`): the member a MyCase staff member's e-mail names.
 
 use lawos_auth::ServiceTokenSource;
-use lawos_core::{ApiError, FirmId};
+use lawos_core::{ApiError, ErrorCode, FirmId};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
+
+/// 503 saying what failed (for the run's log; the cause is logged).
+fn down(what: &str, cause: impl std::fmt::Display) -> ApiError {
+    tracing::warn!(error = %cause, "{what}");
+    ApiError::new(ErrorCode::ServiceUnavailable, what.to_owned())
+}
 
 #[derive(Clone)]
 pub struct Directory {
@@ -45,14 +51,17 @@ impl Directory {
             .header("x-request-id", lawos_core::request_id::current())
             .send()
             .await
-            .map_err(ApiError::unavailable)?;
+            .map_err(|e| down("the auth directory could not be reached", e))?;
         if res.status().as_u16() != 200 {
-            return Err(ApiError::unavailable(format!(
-                "the auth directory answered {}",
-                res.status().as_u16()
-            )));
+            return Err(ApiError::new(
+                ErrorCode::ServiceUnavailable,
+                format!("the auth directory answered {}", res.status().as_u16()),
+            ));
         }
-        let page: Value = res.json().await.map_err(ApiError::unavailable)?;
+        let page: Value = res
+            .json()
+            .await
+            .map_err(|e| down("the auth directory answered no JSON", e))?;
         Ok(page["data"]
             .as_array()
             .into_iter()

@@ -37,6 +37,8 @@ pub struct Connection {
     pub interval_minutes: i32,
     pub enabled: bool,
     pub resync_from: DateTime<Utc>,
+    /// Set by `DELETE`: the connection no longer syncs (its runs stay).
+    pub disconnected_at: Option<DateTime<Utc>>,
     pub created_by: Option<Uuid>,
     pub updated_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,

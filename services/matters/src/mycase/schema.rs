@@ -1,5 +1,6 @@
 //! Tables of the MyCase sync (kept in step with
-//! migrations/matters/2026-03-14-000000_mycase_sync).
+//! migrations/matters/2026-03-14-000000_mycase_sync and
+//! 2026-03-15-000000_mycase_disconnect).
 
 diesel::table! {
     matters.mycase_connections (id) {
@@ -12,6 +13,7 @@ diesel::table! {
         interval_minutes -> Int4,
         enabled -> Bool,
         resync_from -> Timestamptz,
+        disconnected_at -> Nullable<Timestamptz>,
         created_by -> Nullable<Uuid>,
         updated_by -> Nullable<Uuid>,
         created_at -> Timestamptz,

@@ -14,9 +14,10 @@ use super::input::RunPosition;
 use super::model::{Connection, Credentials, FAILED, RUNNING, Run, SUCCEEDED};
 use super::schema::{mycase_connections, mycase_credentials, mycase_runs};
 
-/// The firm's connection (a firm has at most one).
+/// The firm's live connection (a firm has at most one).
 pub async fn connection(conn: &mut AsyncPgConnection) -> Result<Option<Connection>, ApiError> {
     Ok(mycase_connections::table
+        .filter(mycase_connections::disconnected_at.is_null())
         .select(Connection::as_select())
         .first(conn)
         .await
@@ -27,6 +28,7 @@ pub async fn connection(conn: &mut AsyncPgConnection) -> Result<Option<Connectio
 /// changing the connection queue on it, across replicas.
 pub async fn lock_connection(conn: &mut AsyncPgConnection) -> Result<Option<Connection>, ApiError> {
     Ok(mycase_connections::table
+        .filter(mycase_connections::disconnected_at.is_null())
         .select(Connection::as_select())
         .for_update()
         .first(conn)
@@ -65,6 +67,29 @@ pub async fn update_connection(
         .returning(Connection::as_returning())
         .get_result(conn)
         .await?)
+}
+
+/// Disconnects the connection `id`: it stops syncing and its sealed secrets
+/// are destroyed; the row stays for its runs.
+pub async fn disconnect(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    diesel::delete(mycase_credentials::table.find(id))
+        .execute(conn)
+        .await?;
+    diesel::update(mycase_connections::table.find(id))
+        .set((
+            mycase_connections::disconnected_at.eq(now),
+            mycase_connections::enabled.eq(false),
+            mycase_connections::updated_by.eq(by),
+            mycase_connections::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn credentials(
@@ -285,7 +310,7 @@ pub async fn due_firms(
     );
     let rows: Vec<Due> = diesel::sql_query(
         "select c.firm_id from matters.mycase_connections c \
-         where c.enabled and not exists ( \
+         where c.enabled and c.disconnected_at is null and not exists ( \
            select 1 from matters.mycase_runs r where r.connection_id = c.id and ( \
              (r.status = 'RUNNING' and r.heartbeat_at > now() - $1) \
              or r.started_at > now() - make_interval(mins => c.interval_minutes))) \
