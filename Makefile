@@ -108,6 +108,9 @@ MATTERS_BENCH_ARGS ?=
 BILLING_BENCH_ARGS ?=
 # Arguments for notifications-load, e.g. NOTIFICATIONS_BENCH_ARGS='--rate 200 --users 20' (see bench/README.md).
 NOTIFICATIONS_BENCH_ARGS ?=
+# Arguments for documents-load and messages-search (see bench/README.md).
+DOCUMENTS_BENCH_ARGS ?=
+MESSAGES_BENCH_ARGS ?=
 
 # One after another, each printing its table: the warm access decision, the token
 # check, the audit delay, the matters service under load (release builds).
@@ -120,3 +123,6 @@ bench:
 	$(CARGO) run --release -p lawos-bench --bin tasks-load -- $(TASKS_BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin billing-load -- $(BILLING_BENCH_ARGS)
 	$(CARGO) run --release -p lawos-bench --bin notifications-load -- $(NOTIFICATIONS_BENCH_ARGS)
+	@$(INFRA) --with-s3
+	$(CARGO) run --release -p lawos-bench --bin documents-load -- $(DOCUMENTS_BENCH_ARGS)
+	$(CARGO) run --release -p lawos-bench --bin messages-search -- $(MESSAGES_BENCH_ARGS)

@@ -272,6 +272,21 @@ impl ApiError {
         )
     }
 
+    /// Another service answered `status`, which this one does not expect: a 429
+    /// passes on as 429 (the caller's own token was over its limit there, the
+    /// rate limits being per caller across services), anything else is 503.
+    pub fn dependency(status: u16, cause: impl fmt::Display) -> Self {
+        if status == 429 {
+            tracing::info!(error = %cause, "dependency refused the caller: rate limit");
+            Self::new(
+                ErrorCode::RateLimitExceeded,
+                "Too many requests: retry later",
+            )
+        } else {
+            Self::unavailable(cause)
+        }
+    }
+
     /// The JSON body of the envelope.
     pub fn body(&self, request_id: &str) -> Value {
         json!({
@@ -340,6 +355,17 @@ impl From<diesel::result::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dependency_rate_limit_passes_on_and_other_statuses_are_unavailable() {
+        let limited = ApiError::dependency(429, "the tenants service answered 429");
+        assert_eq!(limited.code, ErrorCode::RateLimitExceeded);
+        assert_eq!(limited.code.status().as_u16(), 429);
+        for status in [500, 502, 400, 409] {
+            let err = ApiError::dependency(status, "the tenants service answered");
+            assert_eq!(err.code, ErrorCode::ServiceUnavailable, "{status}");
+        }
+    }
 
     #[test]
     fn every_code_has_a_distinct_name_and_a_client_or_server_status() {

@@ -69,9 +69,10 @@ impl AuditTrail {
             .await?;
         match res.status().as_u16() {
             200 => res.json().await.map_err(ApiError::unavailable),
-            other => Err(ApiError::unavailable(format!(
-                "the events service answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the events service answered {other}"),
+            )),
         }
     }
 
@@ -97,9 +98,10 @@ impl AuditTrail {
             )
             .content_type("application/json")
             .body(body)),
-            other => Err(ApiError::unavailable(format!(
-                "the events service answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the events service answered {other}"),
+            )),
         }
     }
 

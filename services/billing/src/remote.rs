@@ -87,10 +87,10 @@ impl Remote {
         match res.status().as_u16() {
             200 => Ok(Some(res.json().await.map_err(ApiError::unavailable)?)),
             404 => Ok(None),
-            other => Err(ApiError::unavailable(format!(
-                "{} answered {other}",
-                res.url()
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("{} answered {other}", res.url()),
+            )),
         }
     }
 

@@ -69,10 +69,10 @@ impl Lookup {
         match res.status().as_u16() {
             200 => Ok(Some(res.json().await.map_err(ApiError::unavailable)?)),
             404 => Ok(None),
-            other => Err(ApiError::unavailable(format!(
-                "the {} lookup answered {other}",
-                self.what
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the {} lookup answered {other}", self.what),
+            )),
         }
     }
 

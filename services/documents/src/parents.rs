@@ -71,9 +71,10 @@ impl Parents {
                 format!("no {what} {} in this firm", resource_id.unwrap_or_default()),
             )
             .into()),
-            other => Err(ApiError::unavailable(format!(
-                "the {what}s service answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the {what}s service answered {other}"),
+            )),
         }
     }
 }

@@ -69,9 +69,10 @@ impl ContactsClient {
                 format!("no contact {contact} in this firm"),
             )
             .into()),
-            other => Err(ApiError::unavailable(format!(
-                "the contacts service answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the contacts service answered {other}"),
+            )),
         }
     }
 
@@ -120,9 +121,10 @@ impl ContactsClient {
             .map_err(ApiError::unavailable)?;
         match res.status().as_u16() {
             200 => res.json().await.map_err(ApiError::unavailable),
-            other => Err(ApiError::unavailable(format!(
-                "the contacts conflict check answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the contacts conflict check answered {other}"),
+            )),
         }
     }
 
@@ -149,9 +151,10 @@ impl ContactsClient {
                 format!("no client {client} in this firm"),
             )
             .into()),
-            other => Err(ApiError::unavailable(format!(
-                "the contacts service answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the contacts service answered {other}"),
+            )),
         }
     }
 }

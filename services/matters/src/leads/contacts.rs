@@ -84,9 +84,10 @@ impl IntakeClient {
                 )
                 .with_details(err["error"]["details"].clone()))
             }
-            other => Err(ApiError::unavailable(format!(
-                "the contacts intake answered {other}"
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("the contacts intake answered {other}"),
+            )),
         }
     }
 }

@@ -113,7 +113,10 @@ impl Upstream {
             200 | 201 => res.json().await.map(Some).map_err(ApiError::unavailable),
             404 => Ok(None),
             403 if hidden_403 => Ok(None),
-            other => Err(ApiError::unavailable(format!("{what} answered {other}"))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("{what} answered {other}"),
+            )),
         }
     }
 }

@@ -96,9 +96,10 @@ impl FirmSettingsClient {
             }
             403 | 404 => return Ok(FirmSettings::default()),
             other => {
-                return Err(ApiError::unavailable(format!(
-                    "the tenants service answered {other}"
-                )));
+                return Err(ApiError::dependency(
+                    other,
+                    format!("the tenants service answered {other}"),
+                ));
             }
         };
         if let Ok(mut cache) = self.cache.lock() {

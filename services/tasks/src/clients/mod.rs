@@ -81,10 +81,10 @@ impl Lookup {
                 format!("no {what} in this firm"),
             )
             .into()),
-            other => Err(ApiError::unavailable(format!(
-                "{} answered {other} for {what}",
-                self.base_url
-            ))),
+            other => Err(ApiError::dependency(
+                other,
+                format!("{} answered {other} for {what}", self.base_url),
+            )),
         }
     }
 
