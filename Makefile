@@ -50,6 +50,13 @@ help:
 infra:
 	@$(INFRA) --with-s3
 
+# `make run` points documents and billing at the S3 store scripts/infra.sh
+# starts; set any of these in the environment to use another store.
+run: export LAWOS_S3_ENDPOINT ?= http://$(or $(LAWOS_S3_HOST),127.0.0.1):$(or $(LAWOS_S3_PORT),9000)
+run: export LAWOS_S3_PATH_STYLE ?= true
+run: export LAWOS_S3_ACCESS_KEY ?= lawos
+run: export LAWOS_S3_SECRET_KEY ?= lawos-secret-key
+run: export LAWOS_DOCUMENTS_ENSURE_BUCKET ?= true
 run:
 	@$(INFRA) --with-s3
 	$(CARGO) run -p lawos -- dev
