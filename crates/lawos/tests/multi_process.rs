@@ -1,6 +1,7 @@
-//! "Independently deployable", proven: the services of phases 1–5 run as
+//! "Independently deployable", proven: the services of phases 1–6 run as
 //! separate processes, each from its own binary (`lawos-auth`, `lawos-tenants`,
-//! `lawos-rbac`, `lawos-events`, `lawos-contacts`, `lawos-matters`), started in
+//! `lawos-rbac`, `lawos-events`, `lawos-contacts`, `lawos-matters`,
+//! `lawos-channels`, `lawos-messages`), started in
 //! phase order with the settings a deployment gives them (ports of their own,
 //! `LAWOS_*_URL` pointing at each other, tokens from auth's JWKS, service tokens
 //! by `client_credentials` with secrets made by `lawos-auth create-service-account`),
@@ -10,7 +11,10 @@
 //! → client (contacts, deciding with rbac) → matter (matters, which checks the
 //! client at contacts) → the matter's audit trail (matters, from events, which
 //! recorded the event that matters' relay published to RabbitMQ) and the firm's
-//! (tenants, from events); another firm's user does not see the matter.
+//! (tenants, from events) → the matter's default channel (channels, made from
+//! matters' `matter.created` through RabbitMQ) → a message in it (written by
+//! messages as the caller, read back through channels); another firm's user
+//! sees neither the matter nor its channel.
 //!
 //! Run alone: `cargo nextest run -p lawos --test multi_process` (it builds the
 //! service binaries it needs; `LAWOS_E2E_BUILD=never` uses those in `target/`).
@@ -26,7 +30,7 @@ use serde_json::{Value, json};
 use support::processes::{Deployment, Service};
 
 /// The services the flow crosses, in phase order (ARCHITECTURE §1).
-const SERVICES: [Service; 6] = [
+const SERVICES: [Service; 8] = [
     Service {
         name: "auth",
         phase: 1,
@@ -50,6 +54,14 @@ const SERVICES: [Service; 6] = [
     Service {
         name: "matters",
         phase: 5,
+    },
+    Service {
+        name: "channels",
+        phase: 6,
+    },
+    Service {
+        name: "messages",
+        phase: 6,
     },
 ];
 
@@ -107,6 +119,27 @@ impl Api {
     }
 
     /// Polls `GET url` until its page of events holds `event_type`; the page.
+    /// The id of the matter's default channel, once channels has made it.
+    async fn default_channel(&self, channels: &str, token: &str, matter_id: &str) -> String {
+        let url = format!("{channels}/api/v1/channels/?context_type=MATTER&context_id={matter_id}");
+        let started = Instant::now();
+        loop {
+            let (status, body) = self
+                .send(self.request(Method::GET, url.clone(), token))
+                .await;
+            assert_eq!(status, 200, "GET {url}: {body}");
+            if let Some(channel) = body["data"].as_array().and_then(|d| d.first()) {
+                return id_of(channel);
+            }
+            assert!(
+                started.elapsed() < AUDIT_WITHIN,
+                "no default channel for matter {matter_id} within {}s",
+                AUDIT_WITHIN.as_secs()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
     async fn audit_shows(&self, url: String, token: &str, event_type: &str) -> Value {
         let started = Instant::now();
         loop {
@@ -190,6 +223,7 @@ async fn walk(deployment: &mut Deployment) {
     let tenants = deployment.url("tenants");
     let contacts = deployment.url("contacts");
     let matters = deployment.url("matters");
+    let channels = deployment.url("channels");
 
     // The bootstrap administrator (LAWOS_ADMIN_EMAIL / LAWOS_ADMIN_PASSWORD) logs in at auth.
     let admin = api
@@ -344,11 +378,42 @@ async fn walk(deployment: &mut Deployment) {
     )
     .await;
 
-    // The other firm's lawyer sees neither the matter, nor its trail, nor the client.
+    // The matter's default channel, made by channels from matter.created
+    // (through RabbitMQ), and a message in it: written by messages as the
+    // lawyer, read back through channels.
+    let channel_id = api.default_channel(&channels, &lawyer, &matter_id).await;
+    let thread = format!("{channels}/api/v1/channels/{channel_id}/messages");
+    let sent = api
+        .expect(
+            api.request(Method::POST, thread.clone(), &lawyer)
+                .json(&json!({ "body": "The hearing moved to Friday" })),
+            201,
+            "send a message through the matter's channel",
+        )
+        .await;
+    assert_eq!(sent["channelId"], json!(channel_id), "{sent}");
+    let page = api
+        .expect(
+            api.request(Method::GET, thread.clone(), &lawyer),
+            200,
+            "read the channel's thread",
+        )
+        .await;
+    assert_eq!(page["data"][0]["id"], sent["id"], "{page}");
+    assert_eq!(
+        page["data"][0]["senderUserId"],
+        json!(lawyer_id),
+        "the message is the lawyer's: {page}"
+    );
+
+    // The other firm's lawyer sees neither the matter, nor its trail, nor the
+    // client, nor the channel or its thread.
     for url in [
         format!("{matters}/api/v1/matters/{matter_id}"),
         format!("{matters}/api/v1/matters/{matter_id}/events"),
         format!("{contacts}/api/v1/contacts/clients/{client_id}"),
+        format!("{channels}/api/v1/channels/{channel_id}"),
+        thread.clone(),
     ] {
         api.expect(
             api.request(Method::GET, url.clone(), &other_lawyer),
@@ -373,7 +438,7 @@ async fn walk(deployment: &mut Deployment) {
     // one by client_credentials to each calling service (secrets from
     // `lawos-auth create-service-account`; no in-process signer exists here).
     let auth_log = deployment.log_lines("auth");
-    for caller in ["auth", "tenants", "contacts", "matters"] {
+    for caller in ["auth", "tenants", "contacts", "matters", "channels"] {
         let client = format!("\"lawos-{caller}\"");
         assert!(
             auth_log

@@ -331,12 +331,6 @@ impl Deployment {
             ("LAWOS_JWT_AUDIENCE", "lawos".to_owned()),
             ("LAWOS_JWKS_URL", format!("{issuer}/.well-known/jwks.json")),
             ("LAWOS_TOKEN_URL", format!("{issuer}/oauth/token")),
-            ("LAWOS_TENANTS_URL", url("tenants")),
-            ("LAWOS_EVENTS_URL", url("events")),
-            ("LAWOS_RBAC_URL", url("rbac")),
-            ("LAWOS_CONTACTS_URL", url("contacts")),
-            // contacts' conflict checks ask matters (a newer setting; harmless elsewhere).
-            ("LAWOS_MATTERS_URL", url("matters")),
             ("LAWOS_CURSOR_KEY", random_base64(32)),
             ("LAWOS_HTTP_WORKERS", "1".to_owned()),
             ("LAWOS_LOG_FORMAT", "json".to_owned()),
@@ -344,6 +338,13 @@ impl Deployment {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
+        // Each service of the deployment at its own address (`LAWOS_<SERVICE>_URL`).
+        .chain(services.iter().filter(|s| s.name != "auth").map(|s| {
+            (
+                format!("LAWOS_{}_URL", s.name.to_ascii_uppercase()),
+                url(s.name),
+            )
+        }))
         .collect();
         Self {
             processes: Vec::new(),
