@@ -438,7 +438,7 @@ async fn walk(deployment: &mut Deployment) {
     // one by client_credentials to each calling service (secrets from
     // `lawos-auth create-service-account`; no in-process signer exists here).
     let auth_log = deployment.log_lines("auth");
-    for caller in ["auth", "tenants", "contacts", "matters", "channels"] {
+    for caller in ["auth", "tenants", "contacts", "matters"] {
         let client = format!("\"lawos-{caller}\"");
         assert!(
             auth_log
