@@ -155,38 +155,6 @@ pub fn token_response_with_id(
         .json(body)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use actix_web::http::header::HeaderValue;
-
-    fn headers(ct: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
-        h
-    }
-
-    #[test]
-    fn parses_forms_and_refuses_repeats_and_other_types() {
-        let h = headers("application/x-www-form-urlencoded; charset=utf-8");
-        let p = form(&h, b"grant_type=password&username=a%40b.co&scope=").unwrap();
-        assert_eq!(p["username"], "a@b.co");
-        assert!(!p.contains_key("scope"));
-        assert_eq!(form(&h, b"a=1&a=2").unwrap_err().error, "invalid_request");
-        assert!(form(&headers("application/json"), b"{}").is_err());
-        assert_eq!(
-            required(&p, "password").unwrap_err().description,
-            "parameter password is required"
-        );
-    }
-
-    #[test]
-    fn errors_have_the_rfc_shape_and_status() {
-        assert_eq!(OAuthError::invalid_client().status_code(), 401);
-        assert_eq!(OAuthError::invalid_grant("x").status_code(), 400);
-    }
-}
-
 /// The `{error, error_description}` body of an RFC 6749 §5.2 error, for the
 /// OpenAPI document of the OAuth endpoints.
 pub fn error_schema() -> serde_json::Value {
@@ -237,4 +205,36 @@ pub fn revoke_form() -> serde_json::Value {
         "token",
         &["token", "token_type_hint", "client_id", "client_secret"],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+
+    fn headers(ct: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        h
+    }
+
+    #[test]
+    fn parses_forms_and_refuses_repeats_and_other_types() {
+        let h = headers("application/x-www-form-urlencoded; charset=utf-8");
+        let p = form(&h, b"grant_type=password&username=a%40b.co&scope=").unwrap();
+        assert_eq!(p["username"], "a@b.co");
+        assert!(!p.contains_key("scope"));
+        assert_eq!(form(&h, b"a=1&a=2").unwrap_err().error, "invalid_request");
+        assert!(form(&headers("application/json"), b"{}").is_err());
+        assert_eq!(
+            required(&p, "password").unwrap_err().description,
+            "parameter password is required"
+        );
+    }
+
+    #[test]
+    fn errors_have_the_rfc_shape_and_status() {
+        assert_eq!(OAuthError::invalid_client().status_code(), 401);
+        assert_eq!(OAuthError::invalid_grant("x").status_code(), 400);
+    }
 }
