@@ -301,9 +301,11 @@ async fn run(args: Args) -> Result<bool> {
         &format!(
             "SELECT o.appointment_id, min(a.title), min(lower(o.during)), min(upper(o.during)), array_agg(DISTINCT t.user_id) \
          FROM unnest('{{{s}}}'::timestamptz[], '{{{e}}}'::timestamptz[]) AS p(s, e) \
-         JOIN tasks.appointment_occurrences o ON o.firm_id = '{firm}' AND o.during && tstzrange(p.s, p.e, '[)') \
+         CROSS JOIN LATERAL (SELECT i.firm_id, i.appointment_id, i.during FROM tasks.appointment_occurrences i \
+              WHERE i.firm_id = '{firm}' AND i.during && tstzrange(p.s, p.e, '[)')) o \
          JOIN tasks.appointments a ON a.id = o.appointment_id AND a.status = 'SCHEDULED' \
-         JOIN tasks.appointment_attendees t ON t.appointment_id = o.appointment_id AND t.removed_at IS NULL \
+         JOIN tasks.appointment_attendees t ON t.firm_id = o.firm_id AND t.appointment_id = o.appointment_id \
+              AND t.removed_at IS NULL \
               AND t.response <> 'DECLINED' AND t.user_id = ANY('{{{me}}}'::uuid[]) \
          GROUP BY o.appointment_id ORDER BY min(lower(o.during)), o.appointment_id LIMIT 50;",
             s = s.to_rfc3339(),

