@@ -302,11 +302,15 @@ SELECT ('{MESSAGE_ID_PREFIX}' || lpad(g::text, 12, '0'))::uuid, '{firm}',
 FROM generate_series(0, {n} - 1) g, LATERAL (SELECT now() - g * interval '1 second' AS t) x;
 CREATE INDEX messages_body_tsv_idx ON messages.messages USING gin (body_tsv) WHERE deleted_at IS NULL;
 SET session_replication_role = origin;
-VACUUM ANALYZE messages.messages;
 "#,
         body = body_sql()
     );
     conn.batch_execute(&sql).await.context("seeding")?;
+    // On its own: several statements in one call run as one transaction block,
+    // where VACUUM cannot.
+    conn.batch_execute("VACUUM ANALYZE messages.messages")
+        .await
+        .context("VACUUM ANALYZE")?;
     Ok(())
 }
 
