@@ -321,7 +321,7 @@ fn pgbench_script(walled: &str) -> String {
     format!(
         "\\set w random(0, {last})\n\
          BEGIN;\n\
-         SELECT set_config('app.firm_id', :'firm', true), set_config('app.user_id', :'user', true), \
+         SELECT set_config('app.firm_id', :firm, true), set_config('app.user_id', :user, true), \
          set_config('app.act_as', '', true), set_config('app.all_firms', 'off', true), set_config('app.traceparent', '', true);\n\
          WITH hits AS (\
            SELECT m.id, {rank} AS rank FROM messages.messages m \
