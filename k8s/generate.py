@@ -470,8 +470,12 @@ def secret_template() -> list[dict]:
             "LAWOS_ADMIN_PASSWORD": "CHANGE-ME",
         },
         "contacts": {"LAWOS_PII_KEY": "CHANGE-ME-base64-of-32-random-bytes"},
-        # Seals each firm's MyCase OAuth client secret and refresh token.
-        "matters": {"LAWOS_MYCASE_TOKEN_KEY": "CHANGE-ME-base64-of-32-random-bytes"},
+        # Seal each firm's MyCase OAuth client secret and refresh token, and
+        # the Meta page access tokens of lead intake.
+        "matters": {
+            "LAWOS_MYCASE_TOKEN_KEY": "CHANGE-ME-base64-of-32-random-bytes",
+            "LAWOS_META_TOKEN_KEY": "CHANGE-ME-base64-of-32-random-bytes",
+        },
         # SMS over Telnyx; remove all three to run without SMS (SMS fail at
         # once, the webhook answers 503).
         "messages": {
