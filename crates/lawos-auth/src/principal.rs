@@ -76,6 +76,11 @@ impl Principal {
         self.roles.iter().any(|r| r == role)
     }
 
+    /// The FIRM_ADMIN of `firm` itself (the role in a token of that firm).
+    pub fn is_firm_admin_of(&self, firm: FirmId) -> bool {
+        self.firm_id == Some(firm) && self.has_role(roles::FIRM_ADMIN)
+    }
+
     pub fn is_system_admin(&self) -> bool {
         self.has_role(roles::SYSTEM_ADMIN)
     }
@@ -141,5 +146,25 @@ mod tests {
             "t",
         );
         assert!(svc.is_service() && svc.user_id.is_none());
+    }
+
+    #[test]
+    fn a_firm_admin_administers_only_the_firm_of_the_token() {
+        let (firm, other) = (FirmId::new(), FirmId::new());
+        let token = |roles: &[&str]| {
+            let claims = Claims::new(
+                "iss",
+                UserId::new().to_string(),
+                "aud",
+                Duration::from_secs(60),
+            )
+            .with_firm(firm)
+            .with_roles(roles.iter().copied());
+            Principal::from_claims(claims, "t")
+        };
+        let admin = token(&["FIRM_ADMIN"]);
+        assert!(admin.is_firm_admin_of(firm));
+        assert!(!admin.is_firm_admin_of(other), "another firm");
+        assert!(!token(&["LAWYER"]).is_firm_admin_of(firm), "another role");
     }
 }

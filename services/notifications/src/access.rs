@@ -120,8 +120,7 @@ pub async fn visibility_of(
 /// Administering the firm's notification settings.
 pub fn firm_admin(tenant: &Tenant) -> Result<(), ApiError> {
     let p = &tenant.principal;
-    let own_admin = p.firm_id == Some(tenant.firm_id) && p.has_role(FIRM_ADMIN);
-    if own_admin || p.has_scope(FIRMS_UPDATE) {
+    if p.is_firm_admin_of(tenant.firm_id) || p.has_scope(FIRMS_UPDATE) {
         Ok(())
     } else {
         Err(ApiError::permission_denied(

@@ -38,10 +38,6 @@ impl Need {
     }
 }
 
-fn firm_admin_of(principal: &Principal, firm: FirmId) -> bool {
-    principal.firm_id == Some(firm) && principal.has_role(FIRM_ADMIN)
-}
-
 fn refused(need: Need) -> ApiError {
     ApiError::permission_denied(format!(
         "Administering access control requires the {} scope or the FIRM_ADMIN role",
@@ -65,7 +61,7 @@ pub fn admin(tenant: &Tenant, need: Need) -> Result<TenantCtx, ApiError> {
     let principal = &tenant.principal;
     if provisioner(principal)
         || principal.has_scope(need.scope())
-        || firm_admin_of(principal, tenant.firm_id)
+        || principal.is_firm_admin_of(tenant.firm_id)
     {
         Ok(tenant.ctx())
     } else {

@@ -30,8 +30,7 @@ pub const FIRM_ADMIN: &str = "FIRM_ADMIN";
 
 /// The firm's administrator, and no one else.
 fn firm_admin(tenant: &Tenant) -> Result<(), ApiError> {
-    let p = &tenant.principal;
-    if p.firm_id == Some(tenant.firm_id) && p.has_role(FIRM_ADMIN) {
+    if tenant.principal.is_firm_admin_of(tenant.firm_id) {
         Ok(())
     } else {
         Err(
