@@ -19,7 +19,8 @@ label `lawos.io/phase: "<n>"` (ARCHITECTURE §1). Argo CD sync waves are
 `10*n - 1` for its migration Jobs, which are Argo CD `Sync` hooks (re-created
 on every sync, `BeforeHookCreation`), so each phase migrates, then rolls out
 and becomes healthy before the next phase starts. Namespace and ConfigMap are
-phase 0 (wave 0); the Ingress opens the edge after the last phase (phase 9,
+phase 0 (wave 0), and so is the topology Job (wave 1, a `Sync` hook running
+`lawos topology`: every consumer's queue declared before any service starts); the Ingress opens the edge after the last phase (phase 9,
 wave 95).
 """
 
@@ -391,6 +392,53 @@ def migration_job(svc: Service) -> dict:
     }
 
 
+def topology_job() -> dict:
+    """Phase 0: every consumer's queue and bindings declared (`lawos topology`)
+    before any service starts, so an event of phase 1 published before phase 3
+    rolls out waits in phase 3's queue instead of being dropped by the broker."""
+    lbl = {
+        "app.kubernetes.io/name": "topology",
+        "app.kubernetes.io/component": "migration",
+        "app.kubernetes.io/part-of": PART_OF,
+        PHASE_LABEL: "0",
+    }
+    cont = {
+        "name": "topology",
+        "image": f"{IMAGE}:{IMAGE_TAG}",
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["lawos", "topology"],
+        # LAWOS_AMQP_URL (lawos-secrets) is all it reads.
+        "envFrom": [{"configMapRef": {"name": "lawos-config"}},
+                    {"secretRef": {"name": "lawos-secrets"}}],
+        "resources": json.loads(json.dumps(RESOURCES)),
+        "securityContext": dict(CONTAINER_SECURITY),
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+    }
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": meta("lawos-topology", lbl, "1", {
+            "argocd.argoproj.io/hook": "Sync",
+            "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
+        }),
+        "spec": {
+            "backoffLimit": 3,
+            "activeDeadlineSeconds": 600,
+            "ttlSecondsAfterFinished": 86400,
+            "template": {
+                "metadata": {"labels": lbl},
+                "spec": {
+                    "automountServiceAccountToken": False,
+                    "securityContext": dict(POD_SECURITY),
+                    "containers": [cont],
+                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+                    "restartPolicy": "Never",
+                },
+            },
+        },
+    }
+
+
 def service_docs(svc: Service) -> list[dict]:
     return [migration_job(svc), deployment(svc), k8s_service(svc), hpa(svc), pdb(svc),
             network_policy(svc)]
@@ -664,6 +712,9 @@ def files() -> dict[str, str]:
     out: dict[str, str] = {}
     out["base/namespace.yaml"] = dump([namespace()])
     out["base/config.yaml"] = dump([config_map()])
+    out["base/topology.yaml"] = dump(
+        [topology_job()],
+        "# Phase 0: every service's queues and bindings, declared before any service starts.\n")
     out["base/ingress.yaml"] = dump([ingress()], "# The prefixes of API.md, one path per prefix, to each service's port `http`.\n")
     for svc in SERVICES:
         c = (f"# {svc.name}: phase {svc.phase}, port {svc.port}; hard deps: "
@@ -674,7 +725,7 @@ def files() -> dict[str, str]:
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
         "namespace": NAMESPACE,
-        "resources": ["namespace.yaml", "config.yaml", "ingress.yaml"]
+        "resources": ["namespace.yaml", "config.yaml", "topology.yaml", "ingress.yaml"]
         + [f"services/{s.name}.yaml" for s in SERVICES],
     }], "# Secrets are not part of base: create lawos-secrets and lawos-<service>-secrets\n"
         "# out of band; base/secret-template/ shows the keys.\n")

@@ -58,6 +58,22 @@ def test_phase_labels_and_waves(overlay, table):
     assert [w for _, w in waves] == sorted(w for _, w in waves)
 
 
+def test_the_topology_job_declares_every_queue_first(overlay, table):
+    _, docs = overlay
+    job = _index(docs)[("Job", "lawos-topology")]
+    m = job["metadata"]
+    assert m["labels"][generate.PHASE_LABEL] == "0"
+    assert m["annotations"]["argocd.argoproj.io/hook"] == "Sync"
+    wave = int(m["annotations"][generate.WAVE])
+    assert all(wave < 10 * s.phase - 1 for s in table), "before every migration"
+    pod = job["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] == "Never" and pod["securityContext"]["runAsNonRoot"]
+    cont = pod["containers"][0]
+    assert cont["command"] == ["lawos", "topology"]
+    assert {"secretRef": {"name": "lawos-secrets"}} in cont["envFrom"]
+    assert cont["securityContext"]["readOnlyRootFilesystem"]
+
+
 def test_deployments_are_hardened_and_probed(overlay, table):
     env, docs = overlay
     idx = _index(docs)

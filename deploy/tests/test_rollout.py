@@ -73,6 +73,18 @@ def test_phases_in_order_each_waited_for(root, tmp_path, table):
                 assert ready < touch, f"{later.name} touched before {s.name} was ready"
 
 
+def test_the_topology_job_runs_in_phase_zero_before_any_migration(root, tmp_path, table):
+    out, calls = _run(root, tmp_path, "--overlay", "dev")
+    assert out.returncode == 0, out.stderr + out.stdout
+    def first(pred):
+        return next(i for i, c in enumerate(calls) if pred(c))
+    namespace = first(lambda c: c.startswith("apply ") and "Namespace/lawos" in c.split())
+    topology = first(lambda c: c.startswith("apply ") and "Job/lawos-topology" in c.split())
+    waited = first(lambda c: "wait" in c and "job/lawos-topology" in c)
+    migrations = min(first(lambda c: f"migrate-{s.name}" in c) for s in table)
+    assert namespace < topology < waited < migrations
+
+
 def test_failed_migration_stops_before_later_phases(root, tmp_path):
     out, calls = _run(root, tmp_path, "--overlay", "dev", fail="job/migrate-events")
     assert out.returncode == 1
