@@ -775,6 +775,33 @@ async fn firm_created_with_create_logto_org_creates_and_links_the_org() {
     assert_eq!(page["data"][0]["firmId"], firm_id.to_string());
     assert_eq!(page["data"][0]["logtoOrgId"], "org-new");
     assert_eq!(page["data"][0]["createdInLogto"], true);
+    // The tenants service writes the organization back onto the firm, so the
+    // firm resolves by it.
+    let resolved = lawos_testkit::broker::eventually(Duration::from_secs(20), || async {
+        let (status, found) = call(
+            &f.app,
+            &admin,
+            Method::GET,
+            "/api/v1/tenants/resolve?logto_org_id=org-new",
+            None,
+        )
+        .await;
+        status == StatusCode::OK && found["firmId"] == firm_id.to_string()
+    })
+    .await;
+    assert!(
+        resolved,
+        "the firm does not resolve by its new organization"
+    );
+    let (_, shown) = call(
+        &f.app,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/tenants/{firm_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(shown["logtoOrgId"], "org-new", "{shown}");
     let log = sync_log(&f.app, firm_id).await;
     assert_eq!(log.len(), 1);
     assert_eq!(

@@ -122,8 +122,8 @@ pub async fn bare_fixture() -> Fixture {
     start(false).await
 }
 
-/// With event workers (relay and consumers) running, once the auth
-/// consumer's queue exists (events published before would be lost).
+/// With event workers (relay and consumers) running, once the auth and
+/// tenants consumers' queues exist (events published before would be lost).
 pub async fn fixture_with_events() -> Fixture {
     let f = start(true).await;
     token_endpoint(&f.logto, 0..).await;
@@ -140,21 +140,23 @@ async fn wait_for_consumer_queue(app: &TestApp) {
     )
     .await
     .unwrap();
-    let declared = lawos_testkit::broker::eventually(Duration::from_secs(30), || async {
-        let ch = amqp.create_channel().await.unwrap();
-        ch.queue_declare(
-            "auth.events".into(),
-            QueueDeclareOptions {
-                passive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .is_ok()
-    })
-    .await;
-    assert!(declared, "the auth consumer's queue exists");
+    for queue in ["auth.events", "tenants.events"] {
+        let declared = lawos_testkit::broker::eventually(Duration::from_secs(30), || async {
+            let ch = amqp.create_channel().await.unwrap();
+            ch.queue_declare(
+                queue.into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .is_ok()
+        })
+        .await;
+        assert!(declared, "the consumer queue {queue} exists");
+    }
     let _ = amqp.close(0, "ready".into()).await;
 }
 
