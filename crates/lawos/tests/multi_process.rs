@@ -1,7 +1,8 @@
-//! "Independently deployable", proven: the services of phases 1–6 run as
+//! "Independently deployable", proven: all twelve services (phases 1–9) run as
 //! separate processes, each from its own binary (`lawos-auth`, `lawos-tenants`,
 //! `lawos-rbac`, `lawos-events`, `lawos-contacts`, `lawos-matters`,
-//! `lawos-channels`, `lawos-messages`), started in
+//! `lawos-channels`, `lawos-messages`, `lawos-tasks`, `lawos-documents`,
+//! `lawos-billing`, `lawos-notifications`), started in
 //! phase order with the settings a deployment gives them (ports of their own,
 //! `LAWOS_*_URL` pointing at each other, tokens from auth's JWKS, service tokens
 //! by `client_credentials` with secrets made by `lawos-auth create-service-account`),
@@ -13,8 +14,11 @@
 //! recorded the event that matters' relay published to RabbitMQ) and the firm's
 //! (tenants, from events) → the matter's default channel (channels, made from
 //! matters' `matter.created` through RabbitMQ) → a message in it (written by
-//! messages as the caller, read back through channels); another firm's user
-//! sees neither the matter nor its channel.
+//! messages as the caller, read back through channels) → a task on the matter
+//! (tasks) → a document uploaded to the S3 store and completed (documents) → a
+//! time entry (billing) → a stage change that reaches the matter's other
+//! member as a notification (notifications, from matters' event through
+//! RabbitMQ) but not the actor; another firm's user sees none of it.
 //!
 //! Run alone: `cargo nextest run -p lawos --test multi_process` (it builds the
 //! service binaries it needs; `LAWOS_E2E_BUILD=never` uses those in `target/`).
@@ -30,7 +34,7 @@ use serde_json::{Value, json};
 use support::processes::{Deployment, Service};
 
 /// The services the flow crosses, in phase order (ARCHITECTURE §1).
-const SERVICES: [Service; 8] = [
+const SERVICES: [Service; 12] = [
     Service {
         name: "auth",
         phase: 1,
@@ -63,12 +67,28 @@ const SERVICES: [Service; 8] = [
         name: "messages",
         phase: 6,
     },
+    Service {
+        name: "tasks",
+        phase: 7,
+    },
+    Service {
+        name: "documents",
+        phase: 7,
+    },
+    Service {
+        name: "billing",
+        phase: 8,
+    },
+    Service {
+        name: "notifications",
+        phase: 9,
+    },
 ];
 
 /// How long an event may take from the owner's commit to its audit trail.
 const AUDIT_WITHIN: Duration = Duration::from_secs(20);
 /// The whole run once the binaries are built: start, flow, stop.
-const RUN_WITHIN: Duration = Duration::from_secs(150);
+const RUN_WITHIN: Duration = Duration::from_secs(240);
 
 struct Api {
     http: reqwest::Client,
@@ -134,6 +154,30 @@ impl Api {
             assert!(
                 started.elapsed() < AUDIT_WITHIN,
                 "no default channel for matter {matter_id} within {}s",
+                AUDIT_WITHIN.as_secs()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Polls `url` (a page) until it holds a row; the page.
+    async fn eventually_listed(&self, url: String, token: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let (status, body) = self
+                .send(self.request(Method::GET, url.clone(), token))
+                .await;
+            assert_eq!(status, 200, "GET {url}: {body}");
+            if body["data"].as_array().is_some_and(|d| !d.is_empty()) {
+                eprintln!(
+                    "e2e: {url} listed after {:.2}s",
+                    started.elapsed().as_secs_f64()
+                );
+                return body;
+            }
+            assert!(
+                started.elapsed() < AUDIT_WITHIN,
+                "nothing listed at {url} within {}s",
                 AUDIT_WITHIN.as_secs()
             );
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -224,6 +268,10 @@ async fn walk(deployment: &mut Deployment) {
     let contacts = deployment.url("contacts");
     let matters = deployment.url("matters");
     let channels = deployment.url("channels");
+    let tasks = deployment.url("tasks");
+    let documents = deployment.url("documents");
+    let billing = deployment.url("billing");
+    let notifications = deployment.url("notifications");
 
     // The bootstrap administrator (LAWOS_ADMIN_EMAIL / LAWOS_ADMIN_PASSWORD) logs in at auth.
     let admin = api
@@ -256,7 +304,12 @@ async fn walk(deployment: &mut Deployment) {
     // A lawyer in each firm, provisioned at auth, which assigns the role in rbac.
     let password = "e2e-lawyer-password";
     let mut lawyers = Vec::new();
-    for (firm_id, name) in [(&firm, "alpha"), (&other_firm, "beta")] {
+    for (firm_id, name, role) in [
+        (&firm, "alpha", "LAWYER"),
+        (&other_firm, "beta", "LAWYER"),
+        (&firm, "alpha-associate", "LAWYER"),
+        (&firm, "alpha-admin", "FIRM_ADMIN"),
+    ] {
         let email = format!("lawyer@{name}-{tag}.e2e.lawos.test");
         let user = api
             .expect(
@@ -268,7 +321,7 @@ async fn walk(deployment: &mut Deployment) {
                 .json(&json!({
                     "email": email,
                     "fullName": format!("Lawyer {name}"),
-                    "role": "LAWYER",
+                    "role": role,
                     "password": password
                 })),
                 201,
@@ -283,6 +336,8 @@ async fn walk(deployment: &mut Deployment) {
     }
     let (lawyer_id, lawyer) = lawyers[0].clone();
     let other_lawyer = lawyers[1].1.clone();
+    let (associate_id, associate) = lawyers[2].clone();
+    let firm_admin = lawyers[3].1.clone();
 
     // A client at contacts (which asks rbac for the lawyer's capabilities).
     let client = api
@@ -406,14 +461,158 @@ async fn walk(deployment: &mut Deployment) {
         "the message is the lawyer's: {page}"
     );
 
+    // Phase 7: a task on the matter (tasks checks the matter at matters) and a
+    // document uploaded straight to the S3 store, then completed (documents
+    // checks the size and hash the store holds).
+    let task = api
+        .expect(
+            api.request(Method::POST, format!("{tasks}/api/v1/tasks/"), &lawyer)
+                .json(&json!({ "title": "File the motion", "matterId": matter_id })),
+            201,
+            "create a task on the matter at tasks",
+        )
+        .await;
+    let task_id = id_of(&task);
+    let bytes = b"MOTION TO COMPEL\n\nThe plaintiff moves the court to compel discovery.\n";
+    let started_upload = api
+        .expect(
+            api.request(
+                Method::POST,
+                format!("{documents}/api/v1/documents/"),
+                &lawyer,
+            )
+            .json(&json!({
+                "resourceType": "MATTER",
+                "resourceId": matter_id,
+                "category": "PLEADING",
+                "fileName": "motion.txt",
+                "mimeType": "text/plain",
+                "fileSize": bytes.len(),
+                "sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes)),
+            })),
+            201,
+            "start a document upload at documents",
+        )
+        .await;
+    let upload = &started_upload["upload"];
+    let mut put = api.http.put(upload["url"].as_str().unwrap());
+    for (k, v) in upload["headers"].as_object().unwrap() {
+        if k != "content-length" {
+            put = put.header(k.as_str(), v.as_str().unwrap());
+        }
+    }
+    let stored = put.body(bytes.to_vec()).send().await.unwrap().status();
+    assert_eq!(stored.as_u16(), 200, "the S3 store took the upload");
+    let document_id = started_upload["document"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let version_id = started_upload["version"]["id"].as_str().unwrap().to_owned();
+    api.expect(
+        api.request(
+            Method::POST,
+            format!("{documents}/api/v1/documents/{document_id}/versions/{version_id}/complete"),
+            &lawyer,
+        ),
+        200,
+        "complete the upload at documents",
+    )
+    .await;
+
+    // Phase 8: the firm's administrator sets the lawyer's rate; the lawyer's
+    // time on the matter at billing.
+    api.expect(
+        api.request(
+            Method::POST,
+            format!("{billing}/api/v1/billing/rates/"),
+            &firm_admin,
+        )
+        .json(&json!({
+            "userId": lawyer_id,
+            "rateMinor": 30_000,
+            "currency": "USD",
+            "effectiveFrom": "2020-01-01"
+        })),
+        201,
+        "set the lawyer's billing rate",
+    )
+    .await;
+    let entry = api
+        .expect(
+            api.request(
+                Method::POST,
+                format!("{billing}/api/v1/billing/time-entries/"),
+                &lawyer,
+            )
+            .json(&json!({
+                "matterId": matter_id,
+                "activityCode": "RESEARCH",
+                "description": "Case law on discovery motions",
+                "durationMinutes": 30
+            })),
+            201,
+            "record time at billing",
+        )
+        .await;
+    let entry_id = id_of(&entry);
+
+    // Phase 9: the associate joins the matter's team; the lawyer moves the
+    // stage; notifications (from matters' matter.stage_changed through
+    // RabbitMQ) tells the associate, not the lawyer who did it.
+    api.expect(
+        api.request(
+            Method::POST,
+            format!("{matters}/api/v1/matters/{matter_id}/members"),
+            &lawyer,
+        )
+        .json(&json!({ "userId": associate_id, "role": "ASSOCIATE" })),
+        201,
+        "add the associate to the matter's team",
+    )
+    .await;
+    api.expect(
+        api.request(
+            Method::PUT,
+            format!("{matters}/api/v1/matters/{matter_id}/stage"),
+            &lawyer,
+        )
+        .json(&json!({ "stage": "IN_PROGRESS" })),
+        200,
+        "move the matter's stage",
+    )
+    .await;
+    let stage_notices = format!("{notifications}/api/v1/notifications/?type=matter.stage_changed");
+    let notices = api
+        .eventually_listed(stage_notices.clone(), &associate)
+        .await;
+    let notice = &notices["data"][0];
+    assert_eq!(notice["resourceId"], json!(matter_id), "{notice}");
+    assert_eq!(notice["actorUserId"], json!(lawyer_id), "{notice}");
+    for (who, token) in [
+        ("the actor", &lawyer),
+        ("another firm's lawyer", &other_lawyer),
+    ] {
+        let page = api
+            .expect(
+                api.request(Method::GET, stage_notices.clone(), token),
+                200,
+                &format!("{who}'s notifications"),
+            )
+            .await;
+        assert_eq!(page["data"], json!([]), "{who} was notified: {page}");
+    }
+
     // The other firm's lawyer sees neither the matter, nor its trail, nor the
-    // client, nor the channel or its thread.
+    // client, nor the channel or its thread, nor its task, document or time.
     for url in [
         format!("{matters}/api/v1/matters/{matter_id}"),
         format!("{matters}/api/v1/matters/{matter_id}/events"),
         format!("{contacts}/api/v1/contacts/clients/{client_id}"),
         format!("{channels}/api/v1/channels/{channel_id}"),
         thread.clone(),
+        format!("{tasks}/api/v1/tasks/{task_id}"),
+        format!("{documents}/api/v1/documents/{document_id}"),
+        format!("{billing}/api/v1/billing/time-entries/{entry_id}"),
     ] {
         api.expect(
             api.request(Method::GET, url.clone(), &other_lawyer),

@@ -27,6 +27,8 @@ use lawos_testkit::{TestApp, TestUser};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
+mod scripts;
+
 /// The oha release `cargo install` builds when none is found.
 const OHA_VERSION: &str = "1.16.0";
 /// Seeded ids: `PREFIX || lpad(k, 12, '0')`, k = 0…N-1, decimal digits (valid hex),
@@ -484,7 +486,25 @@ enum Kind {
     PgRate,
     GetRate,
     GetMax,
+    /// GET by id open loop at 80 % of the closed-loop maximum.
+    GetAt80,
+    PgListMax,
+    ListMax,
+    PgPostMax,
+    PostMax,
     Other,
+}
+
+impl Kind {
+    /// The pgbench row a row at max is a share of.
+    fn baseline(self) -> Option<Kind> {
+        match self {
+            Kind::PgMax | Kind::GetMax => Some(Kind::PgMax),
+            Kind::PgListMax | Kind::ListMax => Some(Kind::PgListMax),
+            Kind::PgPostMax | Kind::PostMax => Some(Kind::PgPostMax),
+            _ => None,
+        }
+    }
 }
 
 struct Rows {
@@ -533,12 +553,8 @@ async fn measure(
     }
     let deep = walk_cursor(app, http, lawyer, args.deep_pages).await?;
 
-    let script = work.join("get.sql");
-    std::fs::write(&script, pgbench_script(args.matters))
-        .with_context(|| format!("writing {}", script.display()))?;
     let pg = Pgbench {
         bin: pgbench_bin,
-        script: &script,
         work,
         db_url: url::Url::parse(&app.db.admin_url()).context("database URL")?,
         db_name: &app.db.name,
@@ -546,17 +562,21 @@ async fn measure(
         clients: args.pgbench_clients,
         duration: args.duration,
     };
+    let get_script = scripts::get(args.matters);
     let mut lines = Vec::new();
     log(format!(
         "pgbench: GET transaction at max, {} clients, {} s",
         args.pgbench_clients, args.duration
     ));
-    lines.push(pg.run(None).await?);
+    lines.push(pg.run("GET", &get_script, None, Kind::PgMax).await?);
     log(format!(
         "pgbench: GET transaction at {}/s, {} s",
         args.rate_get, args.duration
     ));
-    lines.push(pg.run(Some(args.rate_get)).await?);
+    lines.push(
+        pg.run("GET", &get_script, Some(args.rate_get), Kind::PgRate)
+            .await?,
+    );
 
     let urls = work.join("get-urls.txt");
     std::fs::write(&urls, get_urls(&matters_url, args.matters))
@@ -575,7 +595,7 @@ async fn measure(
         &run,
         Kind::GetRate,
     ));
-    let run = oha.closed(&get).await?;
+    let run = oha.closed(&get, "GET by id").await?;
     lines.push(line_of(
         format!(
             "GET /matters/{{id}}, max (closed loop, -c {})",
@@ -616,6 +636,59 @@ async fn measure(
         Some(args.rate_post),
         &run,
         Kind::Other,
+    ));
+
+    // Each transaction at its maximum, beside pgbench running it at its own.
+    let max_get = lines
+        .iter()
+        .find(|l| l.kind == Kind::GetMax)
+        .map_or(1.0, |l| l.achieved);
+    let at80 = u32::try_from((max_get * 0.8).round() as u64)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let run = oha.open(&get, at80, "GET by id at 80 % of max").await?;
+    lines.push(line_of(
+        "GET /matters/{id} at 80 % of its max".to_owned(),
+        Some(at80),
+        &run,
+        Kind::GetAt80,
+    ));
+    log(format!(
+        "pgbench: first-page transaction at max, {} s",
+        args.duration
+    ));
+    lines.push(
+        pg.run("first-page", &scripts::first_page(), None, Kind::PgListMax)
+            .await?,
+    );
+    let run = oha.closed(&Target::Url(&first), "first list page").await?;
+    lines.push(line_of(
+        format!(
+            "GET /matters/?limit={PAGE}, max (closed loop, -c {})",
+            args.max_connections
+        ),
+        None,
+        &run,
+        Kind::ListMax,
+    ));
+    let year = Utc::now().year();
+    log(format!(
+        "pgbench: POST transaction at max, {} s",
+        args.duration
+    ));
+    lines.push(
+        pg.run("POST", &scripts::post(year), None, Kind::PgPostMax)
+            .await?,
+    );
+    let run = oha.closed(&Target::Post(&matters_url), "POST").await?;
+    lines.push(line_of(
+        format!(
+            "POST /matters/, max (closed loop, -c {})",
+            args.max_connections
+        ),
+        None,
+        &run,
+        Kind::PostMax,
     ));
     Ok(Rows {
         lines,
@@ -755,51 +828,8 @@ fn get_urls(base: &str, n: u64) -> String {
     out
 }
 
-/// The service's GET by id transaction (lawos_db::with_tenant + storage::matters::find)
-/// for pgbench: BEGIN; the set_config statement of `set_context` with the same
-/// five settings (firm and user bound as parameters); diesel's select of the 16
-/// columns by id and `deleted_at IS NULL`; COMMIT. The id is computed from a random
-/// `k` as the seed made it.
-fn pgbench_script(n: u64) -> String {
-    let columns = [
-        "id",
-        "firm_id",
-        "matter_number",
-        "title",
-        "description",
-        "matter_type",
-        "practice_area",
-        "stage",
-        "client_id",
-        "opened_at",
-        "closed_at",
-        "created_by",
-        "updated_by",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-    ]
-    .map(|c| format!("\"matters\".\"matters\".\"{c}\""))
-    .join(", ");
-    format!(
-        "\\set k random(0, {last})\n\
-         BEGIN;\n\
-         select set_config('app.firm_id', coalesce(:firm, ''), true), \
-         set_config('app.user_id', coalesce(:user, ''), true), \
-         set_config('app.act_as', coalesce(NULL, ''), true), \
-         set_config('app.all_firms', 'off', true), \
-         set_config('app.traceparent', coalesce(NULL, ''), true);\n\
-         SELECT {columns} FROM \"matters\".\"matters\" WHERE ((\"matters\".\"matters\".\"id\" = \
-         ('{MATTER_ID_PREFIX}' || lpad(:k::text, 12, '0'))::uuid) AND \
-         (\"matters\".\"matters\".\"deleted_at\" IS NULL)) LIMIT 1;\n\
-         COMMIT;\n",
-        last = n - 1
-    )
-}
-
 struct Pgbench<'a> {
     bin: &'a Path,
-    script: &'a Path,
     work: &'a Path,
     db_url: url::Url,
     db_name: &'a str,
@@ -809,9 +839,13 @@ struct Pgbench<'a> {
 }
 
 impl Pgbench<'_> {
-    /// One pgbench run: at max (`rate` None) or at `rate` transactions per second.
-    async fn run(&self, rate: Option<u32>) -> Result<Line> {
-        let tag = rate.map_or_else(|| "max".to_owned(), |r| format!("r{r}"));
+    /// One pgbench run of `script` (named `name`, e.g. `get`): at max (`rate`
+    /// None) or at `rate` transactions per second.
+    async fn run(&self, name: &str, script: &str, rate: Option<u32>, kind: Kind) -> Result<Line> {
+        let tag = rate.map_or_else(|| format!("{name}-max"), |r| format!("{name}-r{r}"));
+        let script_path = self.work.join(format!("{name}.sql"));
+        std::fs::write(&script_path, script)
+            .with_context(|| format!("writing {}", script_path.display()))?;
         let prefix = self.work.join(format!("pgbench-{tag}"));
         let roles = lawos_db::ServiceRoles::for_service("matters");
         let mut cmd = Command::new(self.bin);
@@ -841,7 +875,7 @@ impl Pgbench<'_> {
             .arg("-l")
             .arg(format!("--log-prefix={}", prefix.display()))
             .arg("-f")
-            .arg(self.script);
+            .arg(&script_path);
         if let Some(r) = rate {
             cmd.arg("-R").arg(r.to_string());
         }
@@ -850,7 +884,7 @@ impl Pgbench<'_> {
         let stdout = output(cmd, "pgbench", budget).await?;
         let tps = pgbench::tps(&stdout)?;
         let mut samples = LogSamples::default();
-        let stem = format!("pgbench-{tag}");
+        let stem = format!("pgbench-{tag}.");
         for entry in std::fs::read_dir(self.work).context("reading pgbench logs")? {
             let entry = entry?;
             if entry.file_name().to_string_lossy().starts_with(&stem) {
@@ -864,19 +898,15 @@ impl Pgbench<'_> {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         Ok(Line {
             endpoint: match rate {
-                None => format!("pgbench GET transaction, max ({} clients)", self.clients),
-                Some(_) => format!("pgbench GET transaction ({} clients)", self.clients),
+                None => format!("pgbench {name} transaction, max ({} clients)", self.clients),
+                Some(_) => format!("pgbench {name} transaction ({} clients)", self.clients),
             },
             offered: rate,
             achieved: tps,
             ok,
             errors: samples.failed,
             pct: [ms(summary.p50), ms(summary.p95), ms(summary.p99)],
-            kind: if rate.is_some() {
-                Kind::PgRate
-            } else {
-                Kind::PgMax
-            },
+            kind,
         })
     }
 }
@@ -969,15 +999,15 @@ impl Oha<'_> {
     }
 
     /// Closed loop (no rate): as many requests as `--max-connections` keep going.
-    async fn closed(&self, target: &Target<'_>) -> Result<OhaRun> {
+    async fn closed(&self, target: &Target<'_>, what: &str) -> Result<OhaRun> {
         let seconds = self.args.max_duration;
         log(format!(
-            "oha: GET by id closed loop, -c {}, {seconds} s",
+            "oha: {what} closed loop, -c {}, {seconds} s",
             self.args.max_connections
         ));
         let mut cmd = self.command(target, seconds);
         cmd.arg("-c").arg(self.args.max_connections.to_string());
-        self.go(cmd, "GET max", seconds).await
+        self.go(cmd, &format!("{what} max"), seconds).await
     }
 }
 
@@ -1065,8 +1095,8 @@ impl Rows {
             // Latency ratios against pgbench at the fixed rate (rows at a fixed
             // rate); the throughput ratio against pgbench at max (rows at max).
             let latency_base = match (l.kind, l.offered, pg_rate) {
-                (Kind::PgMax | Kind::GetMax, _, _) | (_, None, _) => None,
-                (_, Some(_), base) => base,
+                (Kind::GetRate, Some(_), base) => base,
+                _ => None,
             };
             match latency_base {
                 Some(base) => {
@@ -1078,8 +1108,8 @@ impl Rows {
                     let _ = write!(out, " {:>7} {:>7} {:>7}", "", "", "");
                 }
             }
-            let rate_ratio = match (l.kind, pg_max) {
-                (Kind::PgMax | Kind::GetMax, Some(base)) => {
+            let rate_ratio = match l.kind.baseline().and_then(|k| self.find(k)) {
+                Some(base) if base.achieved > 0.0 => {
                     format!("{:.0} %", 100.0 * l.achieved / base.achieved)
                 }
                 _ => String::new(),
@@ -1096,10 +1126,11 @@ impl Rows {
         print!("{out}");
         println!();
         println!(
-            "×pg p50/p95/p99: the row's percentile over pgbench's at the fixed rate \
-             ({}/s; latency from the due instant in both). ×pg rate: achieved throughput \
-             over pgbench's at max. Percentiles: oha's for HTTP, nearest rank of pgbench's \
-             per-transaction log for pgbench.",
+            "×pg p50/p95/p99 (GET by id at the fixed rate): the row's percentile over \
+             pgbench's GET at the same rate ({}/s; latency from the due instant in both). \
+             ×pg rate (rows at max): achieved throughput over pgbench's at max running the \
+             same transaction (GET, first page, POST). Percentiles: oha's for HTTP, nearest \
+             rank of pgbench's per-transaction log for pgbench.",
             args.rate_get
         );
         println!();
@@ -1123,6 +1154,31 @@ impl Rows {
                 base.achieved,
                 verdict(share >= 60.0)
             );
+        }
+        let verdict = |met: bool| if met { "met" } else { "NOT met" };
+        if let Some(at80) = self.find(Kind::GetAt80) {
+            println!(
+                "goal GET by id p99 ≤ 25 ms open loop at 80 % of the achieved maximum ({}/s): \
+                 p99 {} ms → {}",
+                at80.offered.unwrap_or(0),
+                fmt_ms(at80.pct[2]),
+                verdict(at80.pct[2] <= 25.0)
+            );
+        }
+        for (what, row, base, goal) in [
+            ("first list page", Kind::ListMax, Kind::PgListMax, 40.0),
+            ("POST", Kind::PostMax, Kind::PgPostMax, 30.0),
+        ] {
+            if let (Some(row), Some(base)) = (self.find(row), self.find(base)) {
+                let share = 100.0 * row.achieved / base.achieved.max(f64::MIN_POSITIVE);
+                println!(
+                    "goal {what} ≥ {goal:.0} % of pgbench's rate for its transaction: {:.0} / {:.0} \
+                     = {share:.0} % → {}",
+                    row.achieved,
+                    base.achieved,
+                    verdict(share >= goal)
+                );
+            }
         }
         println!(
             "goal first list page p99 within 25 % between 100k and 1M matters: p99 {} ms at \
@@ -1158,13 +1214,5 @@ mod tests {
         let some = get_urls("http://h/m/", 1_000_000);
         assert_eq!(some.lines().count(), 100_000);
         assert!(some.lines().last().unwrap().ends_with("000000999990"));
-    }
-
-    #[test]
-    fn pgbench_script_picks_a_seeded_id() {
-        let s = pgbench_script(1000);
-        assert!(s.starts_with("\\set k random(0, 999)\nBEGIN;\n"));
-        assert!(s.contains("lpad(:k::text, 12, '0')"));
-        assert!(s.ends_with("COMMIT;\n"));
     }
 }
