@@ -117,7 +117,8 @@ SERVICES: tuple[Service, ...] = (
             hard=("events",), soft=("matters", "rbac"),
             note="matrix: Events (hard), all services; it consumes their events, asks "
                  "matters for a matter's team and rbac for decisions and scope holders "
-                 "(soft: events are retried until they answer); SMTP is external"),
+                 "(soft: events are retried until they answer); SMTP and Telnyx are "
+                 "external"),
 )
 
 BY_NAME = {s.name: s for s in SERVICES}
@@ -530,6 +531,13 @@ def secret_template() -> list[dict]:
             "LAWOS_TELNYX_API_KEY": "CHANGE-ME-telnyx-api-key",
             "LAWOS_TELNYX_MESSAGING_PROFILE_ID": "CHANGE-ME-telnyx-messaging-profile-id",
             "LAWOS_TELNYX_PUBLIC_KEY": "CHANGE-ME-base64-of-the-telnyx-ed25519-public-key",
+        },
+        # Notification SMS over Telnyx; remove all three to run without them
+        # (SMS deliveries fail at once with TELNYX_NOT_CONFIGURED).
+        "notifications": {
+            "LAWOS_TELNYX_API_KEY": "CHANGE-ME-telnyx-api-key",
+            "LAWOS_TELNYX_MESSAGING_PROFILE_ID": "CHANGE-ME-telnyx-messaging-profile-id",
+            "LAWOS_NOTIFICATION_SMS_FROM": "CHANGE-ME-e164-number-of-the-profile",
         },
         "documents": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},
         "billing": {"LAWOS_S3_ACCESS_KEY": "CHANGE-ME", "LAWOS_S3_SECRET_KEY": "CHANGE-ME"},

@@ -195,7 +195,7 @@ async fn run(args: Args) -> Result<()> {
     println!("{}", render(base.as_ref(), &rows));
     println!(
         "setup: rbac + notifications in one process as the test kit runs them (2 HTTP workers, {} DB connections per service); \
-         {} recipients with one socket each, task.completed events round robin; consumer batches of 32 applied concurrently; \
+         {} recipients with one socket each, task.completed events round robin; consumer batches of up to 64 (prefetch 128), one transaction per firm and one Redis pipeline per batch; \
          warm-up {} s not counted; open loop, latency from each due instant; pushes lost: {lost}; unread-count errors: {errors}; \
          load average before: {load_average}",
         app.config.db_pool_size, args.users, args.warmup

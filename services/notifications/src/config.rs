@@ -9,6 +9,99 @@ use std::time::Duration;
 
 use lawos_core::config::{ConfigError, parse_or, var_or};
 
+/// How SMS go out: Telnyx's Messages API through the shared client
+/// (`lawos-telnyx`, the one the messages service sends with).
+#[derive(Clone)]
+pub struct SmsSettings {
+    /// `LAWOS_TELNYX_API_URL` (`https://api.telnyx.com`).
+    pub api_url: String,
+    /// `LAWOS_TELNYX_API_KEY`.
+    pub api_key: String,
+    /// `LAWOS_TELNYX_MESSAGING_PROFILE_ID`.
+    pub profile_id: String,
+    /// `LAWOS_NOTIFICATION_SMS_FROM`: the number (E.164) notifications are sent from.
+    pub from: String,
+    /// One Messages API call's timeout (10 s, as the messages service).
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsSettings")
+            .field("api_url", &self.api_url)
+            .field("profile_id", &self.profile_id)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `+` and 8 to 15 digits.
+pub fn is_e164(number: &str) -> bool {
+    number.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
+}
+
+fn setting(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl SmsSettings {
+    /// The SMS settings: all of the API key, the messaging profile and the
+    /// sending number, or none of them (SMS deliveries then fail at once);
+    /// some without the others stops the service, naming what is missing.
+    pub fn from_env() -> Result<Option<Self>, ConfigError> {
+        let (key, profile, from) = (
+            setting("LAWOS_TELNYX_API_KEY"),
+            setting("LAWOS_TELNYX_MESSAGING_PROFILE_ID"),
+            setting("LAWOS_NOTIFICATION_SMS_FROM"),
+        );
+        let (api_key, profile_id, from) = match (key, profile, from) {
+            (None, None, None) => return Ok(None),
+            (Some(k), Some(p), Some(f)) => (k, p, f),
+            (k, p, _) => {
+                let missing = if k.is_none() {
+                    "LAWOS_TELNYX_API_KEY"
+                } else if p.is_none() {
+                    "LAWOS_TELNYX_MESSAGING_PROFILE_ID"
+                } else {
+                    "LAWOS_NOTIFICATION_SMS_FROM"
+                };
+                return Err(ConfigError::Missing {
+                    name: missing.into(),
+                });
+            }
+        };
+        if !is_e164(&from) {
+            return Err(ConfigError::Invalid {
+                name: "LAWOS_NOTIFICATION_SMS_FROM".into(),
+                value: from,
+                reason: "must be a number in E.164 form, e.g. +15551234567".into(),
+            });
+        }
+        let api_url = var_or("LAWOS_TELNYX_API_URL", lawos_telnyx::DEFAULT_API_URL);
+        if url::Url::parse(&api_url).is_err() {
+            return Err(ConfigError::Invalid {
+                name: "LAWOS_TELNYX_API_URL".into(),
+                value: api_url,
+                reason: "must be a URL".into(),
+            });
+        }
+        Ok(Some(Self {
+            api_url,
+            api_key,
+            profile_id,
+            from,
+            timeout: Duration::from_secs(10),
+        }))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
     /// `LAWOS_NOTIFICATION_TTL_DAYS` (90): a notification's `expiresAt`.
@@ -42,6 +135,8 @@ pub struct NotifyConfig {
     pub poll: Duration,
     /// `LAWOS_DIGEST_TICK_SECS` (300): how often daily digests are looked for.
     pub digest_tick: Duration,
+    /// SMS over Telnyx; `None`: SMS deliveries fail at once (`TELNYX_NOT_CONFIGURED`).
+    pub sms: Option<SmsSettings>,
 }
 
 fn secs(name: &str, default: u64) -> Result<Duration, ConfigError> {
@@ -91,6 +186,7 @@ impl NotifyConfig {
             max_attempts,
             poll: millis("LAWOS_DELIVERY_POLL_MS", 1000)?,
             digest_tick: secs("LAWOS_DIGEST_TICK_SECS", 300)?,
+            sms: SmsSettings::from_env()?,
         })
     }
 }
@@ -120,5 +216,20 @@ pub fn for_prefix(prefix: &str) -> Result<NotifyConfig, ConfigError> {
     match found {
         Some(config) => Ok(config),
         None => NotifyConfig::from_env(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_e164;
+
+    #[test]
+    fn sending_numbers_are_e164() {
+        assert!(is_e164("+15551234567"));
+        assert!(is_e164("+4930123456"));
+        assert!(!is_e164("15551234567"));
+        assert!(!is_e164("+1 555 123 4567"));
+        assert!(!is_e164("+0123456789"));
+        assert!(!is_e164("+1234"));
     }
 }

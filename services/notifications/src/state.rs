@@ -19,6 +19,14 @@ use crate::live::pubsub::Live;
 use crate::mail::Mailer;
 use crate::mail::templates::Templates;
 
+/// The Telnyx client and what every notification SMS is sent with.
+#[derive(Debug, Clone)]
+pub struct Sms {
+    pub client: lawos_telnyx::TelnyxClient,
+    pub profile_id: String,
+    pub from: String,
+}
+
 pub struct NotifyState {
     pub db: DbPool,
     pub authz: Authz,
@@ -28,6 +36,8 @@ pub struct NotifyState {
     pub directory: Directory,
     pub mailer: Mailer,
     pub templates: Templates,
+    /// SMS over Telnyx (`None`: not configured, SMS deliveries fail at once).
+    pub sms: Option<Sms>,
     /// Woken when deliveries were queued, so the sender does not wait for its poll.
     pub wake: Notify,
 }
@@ -54,6 +64,21 @@ impl NotifyState {
             Ok(t) => t,
             Err(e) => panic!("notifications: templates: {e}"),
         };
+        let sms = config.sms.as_ref().map(|s| {
+            match lawos_telnyx::TelnyxClient::new(&s.api_url, &s.api_key, s.timeout) {
+                Ok(client) => Sms {
+                    client,
+                    profile_id: s.profile_id.clone(),
+                    from: s.from.clone(),
+                },
+                Err(e) => panic!("notifications: Telnyx client: {e}"),
+            }
+        });
+        if sms.is_none() {
+            tracing::info!(
+                "SMS is not configured (LAWOS_TELNYX_API_KEY, LAWOS_TELNYX_MESSAGING_PROFILE_ID, LAWOS_NOTIFICATION_SMS_FROM): SMS deliveries fail at once"
+            );
+        }
         Self {
             db: env.db.clone(),
             authz: Authz::for_service(env),
@@ -70,6 +95,7 @@ impl NotifyState {
             ),
             mailer,
             templates,
+            sms,
             config,
             wake: Notify::new(),
         }

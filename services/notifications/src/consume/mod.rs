@@ -67,6 +67,32 @@ where
     .map_err(|e: Effect| e.0)
 }
 
+#[derive(diesel::QueryableByName)]
+struct Taken {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    event_id: Uuid,
+}
+
+/// Records `ids` in `consumer`'s inbox in one statement (the caller's
+/// transaction); the ones not recorded before, whose effects are to be applied
+/// now (the batch form of [`once`]).
+pub async fn once_each(
+    conn: &mut AsyncPgConnection,
+    consumer: &str,
+    ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>, ApiError> {
+    use diesel_async::RunQueryDsl;
+    let taken: Vec<Taken> = diesel::sql_query(
+        "insert into notifications.inbox (event_id, consumer) \
+         select unnest($1::uuid[]), $2 on conflict do nothing returning event_id",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids.to_vec())
+    .bind::<diesel::sql_types::Text, _>(consumer)
+    .load(conn)
+    .await?;
+    Ok(taken.into_iter().map(|t| t.event_id).collect())
+}
+
 struct Handler(Arc<NotifyState>);
 
 async fn handle_one(state: &NotifyState, event: EventEnvelope) -> anyhow::Result<()> {
@@ -84,8 +110,8 @@ impl EventHandler for Handler {
     }
 
     /// Directory events in order, then the notification events of the batch
-    /// concurrently (each is applied once; a failure sends the batch back
-    /// event by event).
+    /// together (one transaction per firm, each event applied once; a failure
+    /// sends the batch back event by event).
     async fn handle_batch(&self, events: Vec<EventEnvelope>) -> anyhow::Result<()> {
         let (dir, rest): (Vec<_>, Vec<_>) = events
             .into_iter()
@@ -93,18 +119,24 @@ impl EventHandler for Handler {
         for event in dir {
             handle_one(&self.0, event).await?;
         }
-        let results =
-            futures_util::future::join_all(rest.into_iter().map(|e| handle_one(&self.0, e))).await;
-        results.into_iter().collect()
+        if rest.is_empty() {
+            return Ok(());
+        }
+        recipients::apply_batch(&self.0, &rest)
+            .await
+            .map_err(|e| anyhow::anyhow!("a batch of {} events: {e}", rest.len()))
     }
 }
 
 /// The consumer as a worker.
 pub fn worker(state: Arc<NotifyState>, amqp_url: &str) -> Worker {
+    // Up to 64 events per batch (one transaction per firm), and as many more
+    // buffered by the broker meanwhile, so the next batch is at hand when
+    // this one is acked.
     let consumer = Consumer::new(
         ConsumerConfig {
-            prefetch: 32,
-            batch: 32,
+            prefetch: 128,
+            batch: 64,
             ..QUEUE.config(amqp_url)
         },
         Handler(state),

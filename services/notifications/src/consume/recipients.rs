@@ -1,8 +1,14 @@
 //! From a plan to notifications: the audience resolved, the actor and the
 //! excluded left out, access decided for each recipient, preferences applied,
 //! rows written once, and the recipients' sessions told.
+//!
+//! A batch of events from the consumer is written in one transaction per firm
+//! (one inbox statement for all its events, the preferences of all its
+//! recipients read at once, one insert of its ungrouped rows, one unread count
+//! per recipient), and its pushes go to Redis in one pipeline; a batch that
+//! fails is applied again event by event ([`apply`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use lawos_authz::{Decision, MATTER, Resource};
@@ -18,6 +24,7 @@ use crate::delivery::plan::{Prefs, route};
 use crate::live::LiveMessage;
 use crate::model::{Notification, NotificationView, UserSettings};
 use crate::state::NotifyState;
+use crate::storage::preferences::Choice;
 use crate::storage::{deliveries, notifications, preferences};
 
 /// A recipient who may see the notification, with what decides their view.
@@ -128,20 +135,28 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(90))
 }
 
-/// Applies one notification event (once) and tells the recipients' sessions.
-#[tracing::instrument(skip_all, fields(event_id = %event.id, event_type = %event.event_type))]
-pub async fn apply(state: &NotifyState, event: &EventEnvelope) -> Result<(), ApiError> {
+/// An event ready to be written: its draft and who may see it.
+struct Prepared {
+    event: EventEnvelope,
+    firm: Uuid,
+    draft: Draft,
+    recipients: Vec<Recipient>,
+}
+
+/// The event's plan, audience and access (no writes); `None` when nobody is
+/// to be notified.
+async fn prepare(state: &NotifyState, event: &EventEnvelope) -> Result<Option<Prepared>, ApiError> {
     let Some(Plan {
         draft,
         audience: who,
         exclude,
     }) = plan_for(event).map_err(|e| ApiError::internal(format!("{e:#}")))?
     else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(firm) = event.firm_id else {
-        tracing::warn!("event without a firm: nobody to notify");
-        return Ok(());
+        tracing::warn!(event_id = %event.id, "event without a firm: nobody to notify");
+        return Ok(None);
     };
     let mut users: BTreeSet<Uuid> = audience(state, firm, &who)
         .await
@@ -153,66 +168,160 @@ pub async fn apply(state: &NotifyState, event: &EventEnvelope) -> Result<(), Api
     }
     let recipients = allowed(state, firm, users, &draft).await?;
     if recipients.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let (ttl, window) = (
-        duration(state.config.ttl),
-        duration(state.config.group_window),
-    );
-    let event = event.clone();
+    Ok(Some(Prepared {
+        event: event.clone(),
+        firm,
+        draft,
+        recipients,
+    }))
+}
+
+/// What writing needs of the service's settings.
+#[derive(Clone, Copy)]
+struct Windows {
+    ttl: chrono::Duration,
+    group: chrono::Duration,
+}
+
+impl Windows {
+    fn of(state: &NotifyState) -> Self {
+        Self {
+            ttl: duration(state.config.ttl),
+            group: duration(state.config.group_window),
+        }
+    }
+}
+
+/// Writes the notifications and deliveries of `events` (all of one firm, each
+/// not applied before) in the caller's transaction.
+async fn write(
+    conn: &mut diesel_async::AsyncPgConnection,
+    firm: Uuid,
+    events: Vec<Prepared>,
+    w: Windows,
+) -> Result<Vec<Written>, ApiError> {
+    let now = Utc::now();
+    let users: Vec<Uuid> = events
+        .iter()
+        .flat_map(|p| p.recipients.iter().map(|r| r.user))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let firm_choices = preferences::firm_choices(conn).await?;
+    let firm_tz = preferences::firm_settings(conn).await?.time_zone;
+    let choices: HashMap<Uuid, Vec<Choice>> = preferences::users_choices(conn, &users).await?;
+    let settings: HashMap<Uuid, UserSettings> = preferences::users_settings(conn, &users).await?;
+    // Each recipient's notification with its route, in event order.
+    let mut planned = Vec::new();
+    let mut visibility: HashMap<Uuid, Visibility> = HashMap::new();
+    for p in &events {
+        for r in &p.recipients {
+            let prefs = Prefs {
+                user: choices.get(&r.user).cloned().unwrap_or_default(),
+                firm: firm_choices.clone(),
+                settings: settings
+                    .get(&r.user)
+                    .cloned()
+                    .unwrap_or_else(|| UserSettings::defaults(firm, r.user)),
+                firm_time_zone: firm_tz.clone(),
+            };
+            let plan = route(p.draft.kind, &prefs, now, w.group);
+            if plan.is_empty() {
+                continue;
+            }
+            let mut new = row(&p.event, firm, r.user, &p.draft, w.ttl, now);
+            new.channels = plan.channels();
+            if !plan.in_app {
+                new.read_at = Some(now);
+            }
+            visibility
+                .entry(r.user)
+                .or_insert_with(|| r.visibility.clone());
+            planned.push((new, plan));
+        }
+    }
+    // Ungrouped rows in one statement; bursts one by one (each gathers under its lock).
+    let (single, grouped): (Vec<_>, Vec<_>) = planned
+        .into_iter()
+        .partition(|(n, _)| n.group_key.is_none());
+    let mut stored: Vec<(Notification, bool, crate::delivery::plan::Route)> = Vec::new();
+    if !single.is_empty() {
+        let rows: Vec<Notification> = single.iter().map(|(n, _)| n.clone()).collect();
+        let mut inserted: HashMap<Uuid, Notification> = notifications::insert_many(conn, &rows)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect();
+        for (n, plan) in single {
+            if let Some(row) = inserted.remove(&n.id) {
+                stored.push((row, true, plan));
+            }
+        }
+    }
+    for (new, plan) in grouped {
+        let (n, created) = notifications::insert_or_gather(conn, new, w.group, burst_title).await?;
+        stored.push((n, created, plan));
+    }
+    let mut due = Vec::new();
+    for (n, created, plan) in &stored {
+        if *created {
+            for (channel, at) in [("EMAIL", plan.email), ("SMS", plan.sms)] {
+                if let Some(at) = at {
+                    due.push((n.user_id, n.id, channel, at));
+                }
+            }
+        }
+    }
+    let queued = deliveries::queue_many(conn, firm, &due, now).await? > 0;
+    // One count per recipient, after all of their rows.
+    let mut unread: HashMap<Uuid, i64> = HashMap::new();
+    for (user, vis) in &visibility {
+        unread.insert(
+            *user,
+            notifications::unread_count(conn, *user, vis, now).await?,
+        );
+    }
+    Ok(stored
+        .into_iter()
+        .map(|(n, created, _)| Written {
+            user: n.user_id,
+            unread: unread.get(&n.user_id).copied().unwrap_or_default(),
+            view: n.into(),
+            created,
+            queued,
+        })
+        .collect())
+}
+
+fn live_messages(firm: Uuid, written: &[Written]) -> Vec<LiveMessage> {
+    written
+        .iter()
+        .filter(|w| w.view.read_at.is_none())
+        .map(|w| {
+            let kind = if w.created {
+                "notification.created"
+            } else {
+                "notification.updated"
+            };
+            LiveMessage::notification(kind, &w.view, w.unread, firm, w.user)
+        })
+        .collect()
+}
+
+/// Applies one notification event (once) and tells the recipients' sessions.
+#[tracing::instrument(skip_all, fields(event_id = %event.id, event_type = %event.event_type))]
+pub async fn apply(state: &NotifyState, event: &EventEnvelope) -> Result<(), ApiError> {
+    let Some(prepared) = prepare(state, event).await? else {
+        return Ok(());
+    };
+    let (firm, id, w) = (prepared.firm, prepared.event.id, Windows::of(state));
     let ctx = TenantCtx::firm(FirmId(firm), None);
     let written = with_tenant(&state.db, &ctx, |conn| {
         async move {
-            super::once(conn, super::CONSUMER, event.id, |conn| {
-                async move {
-                    let now = Utc::now();
-                    let firm_choices = preferences::firm_choices(conn).await?;
-                    let firm_tz = preferences::firm_settings(conn).await?.time_zone;
-                    let mut out = Vec::new();
-                    for r in recipients {
-                        let prefs = Prefs {
-                            user: preferences::user_choices(conn, r.user).await?,
-                            firm: firm_choices.clone(),
-                            settings: preferences::settings(conn, r.user)
-                                .await?
-                                .unwrap_or_else(|| UserSettings::defaults(firm, r.user)),
-                            firm_time_zone: firm_tz.clone(),
-                        };
-                        let plan = route(draft.kind, &prefs, now, window);
-                        if plan.is_empty() {
-                            continue;
-                        }
-                        let mut new = row(&event, firm, r.user, &draft, ttl, now);
-                        new.channels = plan.channels();
-                        if !plan.in_app {
-                            new.read_at = Some(now);
-                        }
-                        let (n, created) =
-                            notifications::insert_or_gather(conn, new, window, burst_title).await?;
-                        let mut queued = false;
-                        if created {
-                            for (channel, at) in [("EMAIL", plan.email), ("SMS", plan.sms)] {
-                                if let Some(at) = at {
-                                    queued |= deliveries::queue(
-                                        conn, firm, r.user, n.id, channel, at, now,
-                                    )
-                                    .await?;
-                                }
-                            }
-                        }
-                        let unread =
-                            notifications::unread_count(conn, r.user, &r.visibility, now).await?;
-                        out.push(Written {
-                            user: r.user,
-                            view: n.into(),
-                            created,
-                            unread,
-                            queued,
-                        });
-                    }
-                    Ok(out)
-                }
-                .scope_boxed()
+            super::once(conn, super::CONSUMER, id, |conn| {
+                async move { write(conn, firm, vec![prepared], w).await }.scope_boxed()
             })
             .await
         }
@@ -225,19 +334,80 @@ pub async fn apply(state: &NotifyState, event: &EventEnvelope) -> Result<(), Api
     if written.iter().any(|w| w.queued) {
         state.wake.notify_one();
     }
-    for w in written.iter().filter(|w| w.view.read_at.is_none()) {
-        let kind = if w.created {
-            "notification.created"
-        } else {
-            "notification.updated"
-        };
-        state
-            .live
-            .publish(&LiveMessage::notification(
-                kind, &w.view, w.unread, firm, w.user,
-            ))
-            .await;
-    }
+    state.live.publish_all(&live_messages(firm, &written)).await;
     tracing::info!(recipients = written.len(), "notified");
     Ok(())
+}
+
+/// The firm's events of a batch, each written once: their inbox rows in one
+/// statement, the ones applied before left out, the rest written together.
+async fn apply_firm(
+    state: &NotifyState,
+    firm: Uuid,
+    events: Vec<Prepared>,
+) -> Result<Vec<Written>, ApiError> {
+    let w = Windows::of(state);
+    let ctx = TenantCtx::firm(FirmId(firm), None);
+    with_tenant(&state.db, &ctx, |conn| {
+        async move {
+            let ids: Vec<Uuid> = events.iter().map(|p| p.event.id).collect();
+            let fresh: HashSet<Uuid> = super::once_each(conn, super::CONSUMER, &ids).await?;
+            let todo: Vec<Prepared> = events
+                .into_iter()
+                .filter(|p| fresh.contains(&p.event.id))
+                .collect();
+            if todo.is_empty() {
+                return Ok(Vec::new());
+            }
+            write(conn, firm, todo, w).await
+        }
+        .scope_boxed()
+    })
+    .await
+}
+
+/// Applies a batch of notification events: each prepared (audience, access)
+/// concurrently, then one transaction per firm, then every push in one
+/// pipeline. An error leaves nothing written (the consumer then applies the
+/// events one by one).
+#[tracing::instrument(skip_all, fields(size = events.len()))]
+pub async fn apply_batch(state: &NotifyState, events: &[EventEnvelope]) -> Result<(), ApiError> {
+    let mut seen = HashSet::new();
+    let unique: Vec<&EventEnvelope> = events.iter().filter(|e| seen.insert(e.id)).collect();
+    let prepared =
+        futures_util::future::join_all(unique.into_iter().map(|e| prepare(state, e))).await;
+    let mut by_firm: HashMap<Uuid, Vec<Prepared>> = HashMap::new();
+    for p in prepared {
+        if let Some(p) = p? {
+            by_firm.entry(p.firm).or_default().push(p);
+        }
+    }
+    let written = futures_util::future::join_all(
+        by_firm
+            .into_iter()
+            .map(|(firm, events)| async move { (firm, apply_firm(state, firm, events).await) }),
+    )
+    .await;
+    let mut messages = Vec::new();
+    let (mut queued, mut notified, mut failed) = (false, 0, None);
+    for (firm, result) in written {
+        match result {
+            Ok(written) => {
+                queued |= written.iter().any(|w| w.queued);
+                notified += written.len();
+                messages.extend(live_messages(firm, &written));
+            }
+            Err(e) => failed = Some(e),
+        }
+    }
+    if queued {
+        state.wake.notify_one();
+    }
+    // What was committed is told even if another firm's part failed.
+    state.live.publish_all(&messages).await;
+    tracing::debug!(recipients = notified, "batch notified");
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

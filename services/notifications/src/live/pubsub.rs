@@ -72,6 +72,38 @@ impl Live {
         }
     }
 
+    /// Sends each of `messages` to every instance, in one Redis pipeline;
+    /// without Redis, to this one only.
+    pub async fn publish_all(&self, messages: &[LiveMessage]) {
+        match messages {
+            [] => return,
+            [one] => return self.publish(one).await,
+            _ => {}
+        }
+        let mut pipe = redis::pipe();
+        for message in messages {
+            if let Ok(body) = serde_json::to_string(message) {
+                pipe.publish(&self.channel, body).ignore();
+            }
+        }
+        let published = match &self.cache {
+            Some(cache) => match cache.conn().await {
+                Ok(mut conn) => pipe
+                    .query_async::<()>(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            None => Err("no Redis configured".to_owned()),
+        };
+        if let Err(e) = published {
+            tracing::warn!(error = %e, "live channel unavailable; this instance's sessions only");
+            for message in messages {
+                self.hub.deliver(message);
+            }
+        }
+    }
+
     async fn session(
         &self,
         shutdown: &mut std::pin::Pin<&mut impl Future<Output = ()>>,

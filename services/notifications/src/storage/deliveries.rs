@@ -65,6 +65,28 @@ pub async fn queue(
     Ok(n == 1)
 }
 
+/// Queues each `(user, notification, channel, due)` of `due` at once (each
+/// pair once, as [`queue`]); how many were new.
+pub async fn queue_many(
+    conn: &mut AsyncPgConnection,
+    firm: Uuid,
+    due: &[(Uuid, Uuid, &str, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<Delivery> = due
+        .iter()
+        .map(|(user, id, channel, at)| new_row(firm, *user, Some(*id), channel, None, *at, now))
+        .collect();
+    Ok(diesel::insert_into(deliveries::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?)
+}
+
 /// Queues `user`'s digest of `date` (once per day).
 pub async fn queue_digest(
     conn: &mut AsyncPgConnection,

@@ -79,6 +79,18 @@ pub async fn insert_or_gather(
     Ok((row, false))
 }
 
+/// Inserts `rows` (none with a group key) in one statement.
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    rows: &[Notification],
+) -> Result<Vec<Notification>, ApiError> {
+    Ok(diesel::insert_into(notifications::table)
+        .values(rows)
+        .returning(Notification::as_returning())
+        .get_results(conn)
+        .await?)
+}
+
 /// `user`'s visible notifications, newest first, `limit + 1` rows.
 pub async fn list(
     conn: &mut AsyncPgConnection,

@@ -41,6 +41,32 @@ pub async fn user_choices(
         .await?)
 }
 
+/// The overrides of each of `users` (those with none are left out).
+pub async fn users_choices(
+    conn: &mut AsyncPgConnection,
+    users: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Choice>>, ApiError> {
+    let rows: Vec<(Uuid, String, String, bool)> = preferences::table
+        .filter(preferences::user_id.eq_any(users))
+        .select((
+            preferences::user_id,
+            preferences::kind,
+            preferences::channel,
+            preferences::enabled,
+        ))
+        .load(conn)
+        .await?;
+    let mut out: std::collections::HashMap<Uuid, Vec<Choice>> = std::collections::HashMap::new();
+    for (user, kind, channel, enabled) in rows {
+        out.entry(user).or_default().push(Choice {
+            kind,
+            channel,
+            enabled,
+        });
+    }
+    Ok(out)
+}
+
 pub async fn firm_choices(conn: &mut AsyncPgConnection) -> Result<Vec<Choice>, ApiError> {
     Ok(firm_defaults::table
         .select((
@@ -125,6 +151,19 @@ pub async fn settings(
         .first(conn)
         .await
         .optional()?)
+}
+
+/// The settings of each of `users` who has saved some.
+pub async fn users_settings(
+    conn: &mut AsyncPgConnection,
+    users: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, UserSettings>, ApiError> {
+    let rows: Vec<UserSettings> = user_settings::table
+        .filter(user_settings::user_id.eq_any(users))
+        .select(UserSettings::as_select())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|s| (s.user_id, s)).collect())
 }
 
 pub async fn save_settings(conn: &mut AsyncPgConnection, s: &UserSettings) -> Result<(), ApiError> {

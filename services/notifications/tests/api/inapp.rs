@@ -1,5 +1,6 @@
 //! In-app notifications: who receives a stage change, a wall added later,
-//! reading, mark-all-read over 10,000, validation, refusals and isolation.
+//! reading, mark-all-read over 10,000, validation, refusals and isolation, and
+//! events arriving in batches (two firms, a duplicate) each applied once.
 
 use std::time::{Duration, Instant};
 
@@ -418,5 +419,94 @@ async fn a_payment_reaches_the_firms_billing_roles_through_rbac_but_not_the_reco
         common::list(&app, &recorder, "?type=payment.received")
             .await
             .is_empty()
+    );
+}
+
+fn task_completed(firm: FirmId, assignee: &TestUser, i: usize) -> lawos_events::EventEnvelope {
+    let task = Uuid::now_v7();
+    lawos_events::EventEnvelope::builder(
+        "task.completed",
+        lawos_events::EntityRef::new("task", task),
+    )
+    .firm(firm.0)
+    .data(json!({
+        "taskId": task, "matterId": null, "title": format!("Batch task {i}"),
+        "completedBy": null, "createdBy": null, "assigneeUserIds": [assignee.user_id]
+    }))
+    .build()
+}
+
+#[tokio::test]
+async fn events_of_two_firms_in_one_batch_each_become_one_notification_even_when_delivered_twice() {
+    let app = common::app().await;
+    let (firm, other) = (FirmId::new(), FirmId::new());
+    let mut people = Vec::new();
+    for _ in 0..3 {
+        people.push(assign(&app, firm, "LAWYER").await);
+    }
+    let outsider = assign(&app, other, "LAWYER").await;
+    let mut sock = ws::open_ready(&app.base_url, &app.token(&people[0])).await;
+    let mut events = Vec::new();
+    for i in 0..30 {
+        events.push(task_completed(firm, &people[i % 3], i));
+        if i % 5 == 0 {
+            events.push(task_completed(other, &outsider, i));
+        }
+    }
+    // A redelivered event (same id) is applied once.
+    events.push(events[0].clone());
+    events.push(events[7].clone());
+    common::publish_all(&app, &events).await;
+
+    let all = eventually(SETTLE, || async {
+        let mut n = 0;
+        for p in &people {
+            n += common::list(&app, p, "?type=task.completed&limit=100")
+                .await
+                .len();
+        }
+        n == 30
+    })
+    .await;
+    assert!(all, "not every event became a notification");
+    for p in &people {
+        let mine = common::list(&app, p, "?type=task.completed&limit=100").await;
+        assert_eq!(mine.len(), 10, "each of the firm's people has their ten");
+        assert_eq!(common::unread(&app, p).await, 10);
+    }
+    let theirs = eventually(SETTLE, || async {
+        common::list(&app, &outsider, "?type=task.completed")
+            .await
+            .len()
+            == 6
+    })
+    .await;
+    assert!(theirs);
+    assert_eq!(common::unread(&app, &outsider).await, 6);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        common::list(&app, &people[0], "?type=task.completed&limit=100")
+            .await
+            .len(),
+        10
+    );
+
+    // The socket heard each of its user's ten once, the last with the count of ten.
+    let mut created = Vec::new();
+    let deadline = Instant::now() + SETTLE;
+    while created.len() < 10 && Instant::now() < deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match ws::next_notice(&mut sock, "task.completed", left).await {
+            Some(frame) => created.push(frame),
+            None => break,
+        }
+    }
+    assert_eq!(created.len(), 10, "{created:?}");
+    assert_eq!(created.last().unwrap()["unreadCount"], 10);
+    assert!(
+        ws::next_notice(&mut sock, "task.completed", Duration::from_millis(500))
+            .await
+            .is_none(),
+        "a notice was pushed twice"
     );
 }

@@ -6,4 +6,6 @@
 mod common;
 mod email;
 mod inapp;
+mod lifecycle;
 mod live;
+mod sms;

@@ -39,6 +39,7 @@ pub fn config() -> NotifyConfig {
         max_attempts: 50,
         poll: Duration::from_millis(200),
         digest_tick: Duration::from_secs(3600),
+        sms: None,
     }
 }
 
@@ -215,6 +216,38 @@ pub async fn publish(app: &TestApp, event: &EventEnvelope) {
     let _ = conn.close(0, "done".into()).await;
 }
 
+/// Publishes `events` back to back on one channel (the consumer takes them
+/// in batches), then waits for the broker's confirms.
+pub async fn publish_all(app: &TestApp, events: &[EventEnvelope]) {
+    use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+    let url = app.vhost.as_ref().unwrap().amqp_url();
+    let conn = lapin::Connection::connect(&url, lapin::ConnectionProperties::default())
+        .await
+        .unwrap();
+    let ch = conn.create_channel().await.unwrap();
+    ch.confirm_select(ConfirmSelectOptions::default())
+        .await
+        .unwrap();
+    let mut confirms = Vec::new();
+    for event in events {
+        confirms.push(
+            ch.basic_publish(
+                lawos_events::EXCHANGE.into(),
+                event.event_type.as_str().into(),
+                BasicPublishOptions::default(),
+                &serde_json::to_vec(event).unwrap(),
+                lapin::BasicProperties::default().with_delivery_mode(2),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    for confirm in confirms {
+        confirm.await.unwrap();
+    }
+    let _ = conn.close(0, "done".into()).await;
+}
+
 /// `user.created` for `user` with `email`, as auth's trigger writes it.
 pub async fn directory_user(app: &TestApp, user: &TestUser, email: &str) {
     let id = user.user_id.0;
@@ -245,6 +278,45 @@ pub async fn directory_user(app: &TestApp, user: &TestUser, email: &str) {
     assert!(known, "the directory did not take the user in");
 }
 
+/// Counts rows of the owner's `sql` (a `select count(*) as n …` with one uuid `$1`).
+pub async fn count_rows(app: &TestApp, sql: &str, id: Uuid) -> i64 {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = lawos_testkit::api::owner_connection(app).await;
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .get_result::<N>(&mut conn)
+        .await
+        .map(|r| r.n)
+        .unwrap_or(-1)
+}
+
+/// `firm_user_profile.created` for `user` in their firm with `phone`, as
+/// auth's trigger writes it, once the directory has it.
+pub async fn directory_profile(app: &TestApp, user: &TestUser, phone: Option<&str>) {
+    let (firm, id) = (user.firm_id.unwrap().0, user.user_id.0);
+    let event = EventEnvelope::builder("firm_user_profile.created", EntityRef::new("firm_user_profile", id))
+        .firm(firm)
+        .data(json!({ "firm_id": firm, "user_id": id, "phone": phone, "role": "LAWYER", "is_active": true, "deleted_at": null }))
+        .build();
+    publish(app, &event).await;
+    let known = eventually(SETTLE, || async {
+        count_rows(
+            app,
+            "select count(*) as n from notifications.directory_members where user_id = $1",
+            id,
+        )
+        .await
+            == 1
+    })
+    .await;
+    assert!(known, "the directory did not take the profile in");
+}
+
 /// Adds `user` to the team without waiting for rbac (a user of another firm
 /// gets no access from it).
 pub async fn add_member_unchecked(app: &TestApp, actor: &TestUser, matter: Uuid, user: &TestUser) {
@@ -256,6 +328,30 @@ pub async fn add_member_unchecked(app: &TestApp, actor: &TestUser, matter: Uuid,
         )
         .json(&json!({ "userId": user.user_id, "role": "ASSOCIATE" })),
         201,
+    )
+    .await;
+}
+
+/// The deliveries of `user`'s notification `id`.
+pub async fn deliveries(app: &TestApp, user: &TestUser, id: &str) -> Vec<Value> {
+    let body = send_ok(
+        app.as_user(
+            Method::GET,
+            &format!("/api/v1/notifications/{id}/deliveries"),
+            user,
+        ),
+        200,
+    )
+    .await;
+    body["data"].as_array().cloned().unwrap_or_default()
+}
+
+/// Sets `user`'s own choices (replacing the earlier ones).
+pub async fn choose(app: &TestApp, user: &TestUser, channels: Value) {
+    send_ok(
+        app.as_user(Method::PUT, "/api/v1/notifications/preferences", user)
+            .json(&json!({ "channels": channels })),
+        200,
     )
     .await;
 }
