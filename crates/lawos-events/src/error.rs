@@ -21,3 +21,12 @@ pub enum Error {
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+/// A consumer's effect fails as the request path does: with `ApiError`, so
+/// `apply_once` takes effects written against `ApiError` directly (the inbox's
+/// own failures become an internal error, their cause logged).
+impl From<Error> for lawos_core::ApiError {
+    fn from(e: Error) -> Self {
+        lawos_core::ApiError::internal(e)
+    }
+}

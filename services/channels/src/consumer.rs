@@ -44,26 +44,6 @@ pub const CONSUMER: &str = "channels.context";
 /// A channel title's longest (a matter's title may be longer).
 const TITLE_MAX: usize = 200;
 
-struct Effect(ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 fn bad(event: &EventEnvelope, what: &str) -> ApiError {
     ApiError::new(
         ErrorCode::ValidationError,
@@ -102,10 +82,9 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> 
     with_tenant(db, &ctx, |conn| {
         async move {
             let applied = apply_once(conn, NAME, CONSUMER, event_id, |conn| {
-                async move { effect(conn, firm, &event).await.map_err(Effect) }.scope_boxed()
+                async move { effect(conn, firm, &event).await }.scope_boxed()
             })
-            .await
-            .map_err(|e: Effect| e.0)?;
+            .await?;
             Ok(applied.is_some())
         }
         .scope_boxed()

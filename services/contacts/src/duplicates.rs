@@ -32,26 +32,6 @@ pub const QUEUE: lawos_events::QueueBindings = lawos_events::QueueBindings {
 /// The inbox consumer name.
 pub const CONSUMER: &str = "contacts.duplicates";
 
-struct Effect(ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 /// The candidate pair of `contact` and a look-alike, if it scores at all.
 pub fn pair(firm: Uuid, contact: Uuid, look: &LookAlike) -> Option<DuplicateCandidate> {
     let mut reasons = Vec::new();
@@ -112,12 +92,11 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> 
                         duplicates::upsert(conn, candidate).await?;
                     }
                     tracing::info!(%contact, candidates = found.len(), "duplicate check");
-                    Ok::<_, Effect>(())
+                    Ok::<_, ApiError>(())
                 }
                 .scope_boxed()
             })
-            .await
-            .map_err(|e| e.0)?;
+            .await?;
             Ok(applied.is_some())
         }
         .scope_boxed()

@@ -24,20 +24,6 @@ pub const QUEUE: QueueBindings = QueueBindings {
     bindings: &[TASK_COMPLETED],
 };
 
-struct Effect(ApiError);
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 /// Applies one event; `Ok(false)` when it had been applied before or names no matter.
 #[tracing::instrument(skip_all, fields(event_id = %event.id, event_type = %event.event_type))]
 pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> {
@@ -73,12 +59,11 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> 
                     .bind::<SqlUuid, _>(id)
                     .execute(conn)
                     .await?;
-                    Ok::<_, Effect>(())
+                    Ok::<_, ApiError>(())
                 }
                 .scope_boxed()
             })
-            .await
-            .map_err(|e| e.0)?;
+            .await?;
             Ok(applied.is_some())
         }
         .scope_boxed()

@@ -35,27 +35,6 @@ struct MemberData {
     ends_at: Option<DateTime<Utc>>,
 }
 
-/// The error type of the exactly-once effect.
-struct Effect(ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 fn bad_event(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::ValidationError, message)
 }
@@ -110,12 +89,11 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<bool, ApiError> 
                         reason,
                     )
                     .await?;
-                    Ok::<_, Effect>(())
+                    Ok::<_, ApiError>(())
                 }
                 .scope_boxed()
             })
-            .await
-            .map_err(|e| e.0)?;
+            .await?;
             Ok(applied.is_some())
         }
         .scope_boxed()

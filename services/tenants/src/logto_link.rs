@@ -48,26 +48,6 @@ pub enum Outcome {
     Conflict,
 }
 
-struct Effect(ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 /// Applies one `logto_organization.created`.
 #[tracing::instrument(skip_all, fields(event_id = %event.id))]
 pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<Outcome, ApiError> {
@@ -117,12 +97,11 @@ pub async fn apply(db: &DbPool, event: EventEnvelope) -> Result<Outcome, ApiErro
                         ..FirmChanges::default()
                     };
                     let firm = storage::update_firm(conn, firm.id, changes).await?;
-                    Ok::<_, Effect>(Outcome::Linked(Box::new(firm)))
+                    Ok::<_, ApiError>(Outcome::Linked(Box::new(firm)))
                 }
                 .scope_boxed()
             })
-            .await
-            .map_err(|e| e.0)?;
+            .await?;
             Ok(applied.unwrap_or(Outcome::Unchanged))
         }
         .scope_boxed()

@@ -47,26 +47,6 @@ struct FirmData {
     create_logto_org: bool,
 }
 
-struct Effect(ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
-
 fn bad_event(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::ValidationError, message)
 }
@@ -160,12 +140,11 @@ pub async fn apply(db: &DbPool, bridge: &Bridge, event: EventEnvelope) -> Result
                     };
                     let details = json!({ "created": created_here, "name": row.name });
                     storage::insert_log(conn, exchange.succeeded(details)).await?;
-                    Ok::<_, Effect>(true)
+                    Ok::<_, ApiError>(true)
                 }
                 .scope_boxed()
             })
-            .await
-            .map_err(|e| e.0)?;
+            .await?;
             Ok(applied.unwrap_or(false))
         }
         .scope_boxed()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use diesel_async::AsyncPgConnection;
 use lawos_core::ApiError;
-use lawos_db::tenant::{ScopedBoxFuture, ScopedFutureExt};
+use lawos_db::tenant::ScopedBoxFuture;
 use lawos_events::{Consumer, ConsumerConfig, EventEnvelope, EventHandler, apply_once};
 use lawos_http::runtime::{Shutdown, Worker};
 use uuid::Uuid;
@@ -24,27 +24,6 @@ use crate::{NAME, QUEUE};
 
 /// The inbox consumer name of notification effects.
 pub const CONSUMER: &str = "notifications.events";
-
-/// The error of an effect inside `apply_once`.
-pub struct Effect(pub ApiError);
-
-impl From<ApiError> for Effect {
-    fn from(e: ApiError) -> Self {
-        Self(e)
-    }
-}
-
-impl From<diesel::result::Error> for Effect {
-    fn from(e: diesel::result::Error) -> Self {
-        Self(e.into())
-    }
-}
-
-impl From<lawos_events::Error> for Effect {
-    fn from(e: lawos_events::Error) -> Self {
-        Self(ApiError::internal(e))
-    }
-}
 
 /// `effect` once per event (`consumer`'s inbox row in the same transaction);
 /// `None` when it was applied before.
@@ -60,11 +39,7 @@ where
         + Send
         + 'a,
 {
-    apply_once(conn, NAME, consumer, event_id, move |conn| {
-        async move { effect(conn).await.map_err(Effect) }.scope_boxed()
-    })
-    .await
-    .map_err(|e: Effect| e.0)
+    apply_once(conn, NAME, consumer, event_id, effect).await
 }
 
 #[derive(diesel::QueryableByName)]
