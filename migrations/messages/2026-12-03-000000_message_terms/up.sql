@@ -53,8 +53,7 @@ CREATE TRIGGER lawos_message_terms_update AFTER UPDATE OF body, deleted_at ON me
 -- Lexemes are read from querytree's text, where each is quoted with ' and \
 -- doubled.
 CREATE FUNCTION messages.lawos_search_terms(q tsquery, OUT lexemes text[], OUT needed integer)
-RETURNS SETOF record
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 1 AS $fn$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
     WITH tree AS (
         SELECT querytree(q) AS qt
     ), found AS (
