@@ -132,32 +132,9 @@ pub async fn fixture_with_events() -> Fixture {
 }
 
 async fn wait_for_consumer_queue(app: &TestApp) {
-    use lapin::options::QueueDeclareOptions;
-    use lapin::types::FieldTable;
-    let amqp = lapin::Connection::connect(
-        &app.vhost.as_ref().unwrap().amqp_url(),
-        lapin::ConnectionProperties::default(),
-    )
-    .await
-    .unwrap();
     for queue in ["auth.events", "tenants.events"] {
-        let declared = lawos_testkit::broker::eventually(Duration::from_secs(30), || async {
-            let ch = amqp.create_channel().await.unwrap();
-            ch.queue_declare(
-                queue.into(),
-                QueueDeclareOptions {
-                    passive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .is_ok()
-        })
-        .await;
-        assert!(declared, "the consumer queue {queue} exists");
+        lawos_testkit::api::wait_for_queue(app, queue).await;
     }
-    let _ = amqp.close(0, "ready".into()).await;
 }
 
 /// A firm linked to the Logto organization `org_id`.
