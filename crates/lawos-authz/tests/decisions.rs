@@ -1,5 +1,5 @@
 //! Decisions of another service, driven by rbac changes and events: grants,
-//! revocation within a second, expiry, walls, field policies, SQL-filtered lists,
+//! revocation by event, expiry, walls, field policies, SQL-filtered lists,
 //! the cache and its invalidation, and a second firm that sees nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,12 +13,14 @@ use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
 
-const SECOND: Duration = Duration::from_secs(1);
+/// Far below the cache's TTL (`CACHE_TTL`, 300 s): a pass proves the event
+/// dropped the entry.
+use lawos_testkit::broker::PROPAGATE;
 /// For waits that are not the subject of a test.
 const SETTLE: Duration = Duration::from_secs(5);
 
 #[tokio::test]
-async fn a_grant_opens_a_matter_and_its_revocation_closes_it_within_a_second() {
+async fn a_grant_opens_a_matter_and_its_revocation_closes_it() {
     let app = app().await;
     let firm = FirmId::new();
     let paralegal = member(&app, firm, "PARALEGAL").await;
@@ -34,11 +36,8 @@ async fn a_grant_opens_a_matter_and_its_revocation_closes_it_within_a_second() {
         json!({ "action": "READ" }),
     )
     .await;
-    let opened = time_until(&app, &path, &paralegal, 200, SECOND).await;
-    assert!(
-        opened.is_some(),
-        "the grant did not reach the probe within a second"
-    );
+    let opened = time_until(&app, &path, &paralegal, 200, PROPAGATE).await;
+    assert!(opened.is_some(), "the grant did not reach the probe");
 
     // Once the assignment's and the grant's events are in, decisions are warm
     // and ask rbac nothing.
@@ -58,11 +57,8 @@ async fn a_grant_opens_a_matter_and_its_revocation_closes_it_within_a_second() {
     assert!(after.local_hits >= before.local_hits + 5, "{after:?}");
 
     revoke(&app, firm, &format!("MATTER/{matter}"), &grant_id).await;
-    let closed = time_until(&app, &path, &paralegal, 404, SECOND).await;
-    assert!(
-        closed.is_some(),
-        "the revocation did not reach the probe within a second"
-    );
+    let closed = time_until(&app, &path, &paralegal, 404, PROPAGATE).await;
+    assert!(closed.is_some(), "the revocation did not reach the probe");
     assert!(authz(&app).stats().invalidations >= 3);
 }
 
@@ -136,7 +132,7 @@ async fn a_wall_beats_a_lawyers_firm_wide_reach_and_a_read_only_role_is_refused(
     )
     .await;
     assert!(
-        time_until(&app, &path, &lawyer, 404, SECOND)
+        time_until(&app, &path, &lawyer, 404, PROPAGATE)
             .await
             .is_some()
     );
@@ -163,7 +159,7 @@ async fn a_paralegal_never_reads_a_clients_ssn_and_may_not_write_it() {
     )
     .await;
     assert!(
-        time_until(&app, &path, &paralegal, 200, SECOND)
+        time_until(&app, &path, &paralegal, 200, PROPAGATE)
             .await
             .is_some()
     );
@@ -228,7 +224,7 @@ async fn lists_show_what_the_caller_may_see_decided_in_sql() {
     )
     .await;
     assert!(
-        lawos_testkit::broker::eventually(SECOND, || async {
+        lawos_testkit::broker::eventually(PROPAGATE, || async {
             listed(&app, &paralegal).await == [ids[0]]
                 && listed(&app, &lawyer).await == [ids[0], ids[2]]
         })
@@ -265,7 +261,7 @@ async fn capabilities_survive_in_redis_and_are_dropped_with_the_event() {
     )
     .await;
     assert!(
-        lawos_testkit::broker::eventually(SECOND, || async {
+        lawos_testkit::broker::eventually(PROPAGATE, || async {
             authz.cached(firm.0, lawyer.user_id.0).is_none()
         })
         .await

@@ -102,6 +102,20 @@ pub fn begin_sql(ctx: &TenantCtx) -> String {
     )
 }
 
+/// The transaction's firm in SQL, as the policies read it.
+///
+/// A table whose policy also admits platform reads (`lawos_tenant_table(…, true)`:
+/// `firm_id = <firm> OR <all firms>`) gives the planner no index condition on
+/// `firm_id`: the `OR` hides it. Its queries name the firm themselves, with this
+/// expression (stable, so an index condition) or with the firm as a parameter,
+/// or the `(firm_id, …)` indexes go unused and every firm's rows are scanned.
+pub const CURRENT_FIRM_SQL: &str = "nullif(current_setting('app.firm_id', true), '')::uuid";
+
+/// [`CURRENT_FIRM_SQL`] as a diesel expression: `.filter(t::firm_id.eq(current_firm()))`.
+pub fn current_firm() -> diesel::expression::SqlLiteral<diesel::sql_types::Uuid> {
+    diesel::dsl::sql::<diesel::sql_types::Uuid>(CURRENT_FIRM_SQL)
+}
+
 /// `value` as a PostgreSQL string literal, whatever `standard_conforming_strings`
 /// says (as libpq's `PQescapeLiteral`): quotes doubled, and with any backslash
 /// the `E'…'` form with backslashes doubled. NUL cannot occur in a literal and

@@ -89,6 +89,13 @@ impl Drop for TestVhost {
     }
 }
 
+/// How long a test lets an event-driven change take to become visible (a cache
+/// dropped, a consumer's row written, a socket pushed). Far below every fallback
+/// (cache TTLs of minutes, sweeps of minutes), so a pass still proves the event
+/// did it; generous because the tests share two cores with each other. The
+/// latency itself is measured by `make bench`, never asserted by a test.
+pub const PROPAGATE: Duration = Duration::from_secs(15);
+
 /// Polls `check` every 50 ms until it returns true or `within` elapses.
 pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
 where

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use lawos_core::{FirmId, UserId};
@@ -70,8 +70,8 @@ async fn get(url: &str, token: &str) -> reqwest::Response {
 }
 
 #[tokio::test]
-async fn an_act_as_session_carries_both_identities_and_its_revocation_is_refused_elsewhere_within_a_second()
- {
+async fn an_act_as_session_carries_both_identities_and_its_revocation_is_refused_elsewhere_at_once()
+{
     let app = spawn().await;
     let admin = support_admin(&app, "support@lawos.example").await;
     let firm = Uuid::now_v7();
@@ -187,7 +187,6 @@ async fn an_act_as_session_carries_both_identities_and_its_revocation_is_refused
     let revoked: Value = res.json().await.unwrap();
     assert_eq!(revoked["status"], "REVOKED");
     assert_eq!(revoked["revokedBy"], admin.user_id.to_string());
-    let revoked_at = Instant::now();
     for path in [
         "/api/v1/auth/me",
         &format!("/api/v1/tenants/{firm}"),
@@ -196,7 +195,6 @@ async fn an_act_as_session_carries_both_identities_and_its_revocation_is_refused
         let res = get(&format!("{other}{path}"), &token).await;
         expect_error(res, 401, "AUTH_TOKEN_INVALID").await;
     }
-    assert!(revoked_at.elapsed() < Duration::from_secs(1));
     let events = texts(
         &app,
         &format!(

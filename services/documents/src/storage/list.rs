@@ -52,7 +52,12 @@ fn from_where(head: &str, filter: &ListFilter, reach: &ListReach) -> Sql {
             .bind::<Text, _>(text.clone())
             .sql(") tsq");
     }
-    q = q.sql(" WHERE d.deleted_at IS NULL");
+    // The firm named in the query itself: the policy's `OR` (platform reads)
+    // is no index condition, and the `(firm_id, …)` indexes need one.
+    q = q
+        .sql(" WHERE d.firm_id = ")
+        .sql(lawos_db::tenant::CURRENT_FIRM_SQL)
+        .sql(" AND d.deleted_at IS NULL");
     q = if filter.archived {
         q.sql(" AND d.archived_at IS NOT NULL")
     } else {

@@ -1,9 +1,12 @@
-//! The document_versions table.
+//! The document_versions table. A request's queries by document name the
+//! transaction's firm (`current_firm()`): the table's policy also admits the
+//! platform's jobs, and its `OR` is no index condition.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use lawos_core::ApiError;
+use lawos_db::tenant::current_firm;
 use uuid::Uuid;
 
 use crate::model::{ABANDONED, AVAILABLE, NewVersion, PENDING, Version};
@@ -51,6 +54,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<Version>, ApiError> {
     let mut q = v::table
+        .filter(v::firm_id.eq(current_firm()))
         .filter(v::document_id.eq(document))
         .select(Version::as_select())
         .order(v::id.desc())
@@ -64,6 +68,7 @@ pub async fn list(
 
 pub async fn count(conn: &mut AsyncPgConnection, document: Uuid) -> Result<i64, ApiError> {
     Ok(v::table
+        .filter(v::firm_id.eq(current_firm()))
         .filter(v::document_id.eq(document))
         .count()
         .get_result(conn)
@@ -73,6 +78,7 @@ pub async fn count(conn: &mut AsyncPgConnection, document: Uuid) -> Result<i64, 
 /// The next version number of a document (call with the document locked).
 pub async fn next_number(conn: &mut AsyncPgConnection, document: Uuid) -> Result<i32, ApiError> {
     let max: Option<i32> = v::table
+        .filter(v::firm_id.eq(current_firm()))
         .filter(v::document_id.eq(document))
         .select(diesel::dsl::max(v::version_number))
         .first(conn)

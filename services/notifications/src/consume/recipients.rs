@@ -212,7 +212,8 @@ async fn write(
     let firm_choices = preferences::firm_choices(conn).await?;
     let firm_tz = preferences::firm_settings(conn).await?.time_zone;
     let choices: HashMap<Uuid, Vec<Choice>> = preferences::users_choices(conn, &users).await?;
-    let settings: HashMap<Uuid, UserSettings> = preferences::users_settings(conn, &users).await?;
+    let settings: HashMap<Uuid, UserSettings> =
+        preferences::users_settings(conn, firm, &users).await?;
     // Each recipient's notification with its route, in event order.
     let mut planned = Vec::new();
     let mut visibility: HashMap<Uuid, Visibility> = HashMap::new();
@@ -280,7 +281,7 @@ async fn write(
     for (user, vis) in &visibility {
         unread.insert(
             *user,
-            notifications::unread_count(conn, *user, vis, now).await?,
+            notifications::unread_count(conn, firm, *user, vis, now).await?,
         );
     }
     Ok(stored

@@ -20,13 +20,18 @@ use crate::storage::{deliveries, preferences};
 
 pub async fn mark_sent(
     conn: &mut AsyncPgConnection,
+    firm: uuid::Uuid,
     user: uuid::Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    diesel::update(user_settings::table.filter(user_settings::user_id.eq(user)))
-        .set(user_settings::last_digest_at.eq(now))
-        .execute(conn)
-        .await?;
+    diesel::update(
+        user_settings::table
+            .filter(user_settings::firm_id.eq(firm))
+            .filter(user_settings::user_id.eq(user)),
+    )
+    .set(user_settings::last_digest_at.eq(now))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -58,6 +63,7 @@ pub async fn run_once(state: &NotifyState, now: DateTime<Utc>) -> Result<usize, 
                     .last_digest_at
                     .unwrap_or(now - chrono::Duration::hours(24));
                 let unread: i64 = notifications::table
+                    .filter(notifications::firm_id.eq(firm))
                     .filter(notifications::user_id.eq(user))
                     .filter(notifications::read_at.is_null())
                     .filter(notifications::created_at.gt(since))

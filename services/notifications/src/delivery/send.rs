@@ -42,7 +42,8 @@ fn transient(e: impl std::fmt::Display) -> SendError {
 }
 
 async fn load(state: &NotifyState, d: &Delivery) -> Result<Loaded, SendError> {
-    let (user, notification_id, digest) = (d.user_id, d.notification_id, d.kind == KIND_DIGEST);
+    let (firm_id, user) = (d.firm_id, d.user_id);
+    let (notification_id, digest) = (d.notification_id, d.kind == KIND_DIGEST);
     let visibility = access::visibility_of(&state.authz, FirmId(d.firm_id), UserId(user))
         .await
         .map_err(transient)?;
@@ -55,12 +56,12 @@ async fn load(state: &NotifyState, d: &Delivery) -> Result<Loaded, SendError> {
                 let contact = directory::contact(conn, user).await?;
                 let firm = preferences::firm_settings(conn).await?;
                 let notification = match notification_id {
-                    Some(id) => stored::find(conn, user, id, &visibility, now).await?,
+                    Some(id) => stored::find(conn, firm_id, user, id, &visibility, now).await?,
                     None => None,
                 };
                 let mut items = Vec::new();
                 if digest {
-                    let since = preferences::settings(conn, user)
+                    let since = preferences::settings(conn, firm_id, user)
                         .await?
                         .and_then(|s| s.last_digest_at)
                         .unwrap_or(now - Duration::hours(24));
@@ -68,8 +69,16 @@ async fn load(state: &NotifyState, d: &Delivery) -> Result<Loaded, SendError> {
                         unread: true,
                         ..ListFilter::default()
                     };
-                    items = stored::list(conn, user, &visibility, &filter, DIGEST_ITEMS - 1, now)
-                        .await?;
+                    items = stored::list(
+                        conn,
+                        firm_id,
+                        user,
+                        &visibility,
+                        &filter,
+                        DIGEST_ITEMS - 1,
+                        now,
+                    )
+                    .await?;
                     items.retain(|n| n.created_at > since);
                 }
                 Ok(Loaded {
@@ -240,7 +249,7 @@ async fn send_email(state: &NotifyState, d: &Delivery) -> Result<(String, String
 async fn digest_sent(state: &NotifyState, d: &Delivery) {
     let (firm, user) = (d.firm_id, d.user_id);
     let done = with_tenant(&state.db, &TenantCtx::firm(FirmId(firm), None), |conn| {
-        async move { super::digest::mark_sent(conn, user, Utc::now()).await }.scope_boxed()
+        async move { super::digest::mark_sent(conn, firm, user, Utc::now()).await }.scope_boxed()
     })
     .await;
     if let Err(e) = done {

@@ -30,11 +30,12 @@ pub async fn list(
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let valid = query.into_inner().validate(&cursors)?;
     let now = Utc::now();
-    let user = reader.user.0;
+    let (firm, user) = (reader.firm.0, reader.user.0);
     let (rows, total) = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
             let rows = notifications::list(
                 conn,
+                firm,
                 user,
                 &reader.visibility,
                 &valid.filter,
@@ -43,7 +44,8 @@ pub async fn list(
             )
             .await?;
             let total =
-                notifications::count(conn, user, &reader.visibility, &valid.filter, now).await?;
+                notifications::count(conn, firm, user, &reader.visibility, &valid.filter, now)
+                    .await?;
             Ok((rows, total))
         }
         .scope_boxed()
@@ -66,9 +68,17 @@ pub async fn get(
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let found = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
-                notifications::find(conn, reader.user.0, id, &reader.visibility, Utc::now()).await
-            }
-            .scope_boxed()
+            notifications::find(
+                conn,
+                reader.firm.0,
+                reader.user.0,
+                id,
+                &reader.visibility,
+                Utc::now(),
+            )
+            .await
+        }
+        .scope_boxed()
     })
     .await?
     .ok_or_else(|| not_found(id))?;
@@ -85,9 +95,16 @@ pub async fn deliveries(
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let rows = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
-            notifications::find(conn, reader.user.0, id, &reader.visibility, Utc::now())
-                .await?
-                .ok_or_else(|| not_found(id))?;
+            notifications::find(
+                conn,
+                reader.firm.0,
+                reader.user.0,
+                id,
+                &reader.visibility,
+                Utc::now(),
+            )
+            .await?
+            .ok_or_else(|| not_found(id))?;
             deliveries::of_notification(conn, id).await
         }
         .scope_boxed()

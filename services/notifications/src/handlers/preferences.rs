@@ -75,7 +75,7 @@ async fn load(
     let prefs = Prefs {
         user: preferences::user_choices(conn, user).await?,
         firm: preferences::firm_choices(conn).await?,
-        settings: preferences::settings(conn, user)
+        settings: preferences::settings(conn, firm, user)
             .await?
             .unwrap_or_else(|| UserSettings::defaults(firm, user)),
         firm_time_zone: preferences::firm_settings(conn).await?.time_zone,
@@ -127,7 +127,7 @@ pub async fn put(
             let current = load(conn, firm, user).await?;
             super::check_fresh(expected.as_deref(), &super::etag_of(&current)?)?;
             let now = Utc::now();
-            let last_digest_at = preferences::settings(conn, user)
+            let last_digest_at = preferences::settings(conn, firm, user)
                 .await?
                 .and_then(|s| s.last_digest_at);
             let settings = UserSettings {

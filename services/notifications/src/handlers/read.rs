@@ -51,16 +51,16 @@ pub async fn read_one(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let reader = access::reader(&state.authz, &tenant, UPDATE).await?;
-    let (user, visibility) = (reader.user.0, reader.visibility.clone());
+    let (firm, user, visibility) = (reader.firm.0, reader.user.0, reader.visibility.clone());
     let (row, changed, unread) = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
             let now = Utc::now();
-            let visible = notifications::find(conn, user, id, &visibility, now)
+            let visible = notifications::find(conn, firm, user, id, &visibility, now)
                 .await?
                 .ok_or_else(|| ApiError::not_found("Notification", id))?;
-            let marked = notifications::mark_read(conn, user, id, now).await?;
+            let marked = notifications::mark_read(conn, firm, user, id, now).await?;
             let changed = marked.is_some();
-            let unread = notifications::unread_count(conn, user, &visibility, now).await?;
+            let unread = notifications::unread_count(conn, firm, user, &visibility, now).await?;
             Ok((marked.unwrap_or(visible), changed, unread))
         }
         .scope_boxed()
@@ -78,12 +78,12 @@ pub async fn mark_all(
     tenant: Tenant,
 ) -> Result<HttpResponse, ApiError> {
     let reader = access::reader(&state.authz, &tenant, UPDATE).await?;
-    let (user, visibility) = (reader.user.0, reader.visibility.clone());
+    let (firm, user, visibility) = (reader.firm.0, reader.user.0, reader.visibility.clone());
     let (marked, unread) = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
             let now = Utc::now();
-            let marked = notifications::mark_all_read(conn, user, now).await?;
-            let unread = notifications::unread_count(conn, user, &visibility, now).await?;
+            let marked = notifications::mark_all_read(conn, firm, user, now).await?;
+            let unread = notifications::unread_count(conn, firm, user, &visibility, now).await?;
             Ok((marked, unread))
         }
         .scope_boxed()
@@ -106,7 +106,14 @@ pub async fn unread_count(
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let unread_count = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
-            notifications::unread_count(conn, reader.user.0, &reader.visibility, Utc::now()).await
+            notifications::unread_count(
+                conn,
+                reader.firm.0,
+                reader.user.0,
+                &reader.visibility,
+                Utc::now(),
+            )
+            .await
         }
         .scope_boxed()
     })

@@ -108,7 +108,8 @@ pub async fn socket(
     let (deactivated, unread) = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
             let gone = directory::deactivated(conn, user).await?;
-            let unread = notifications::unread_count(conn, user, &visibility, Utc::now()).await?;
+            let unread =
+                notifications::unread_count(conn, firm, user, &visibility, Utc::now()).await?;
             Ok((gone, unread))
         }
         .scope_boxed()

@@ -1,5 +1,10 @@
 //! Notifications: created (or gathered into an open burst), listed newest
 //! first, counted and marked read, removed once expired.
+//!
+//! Every query of one person's rows names their firm as well as their user id:
+//! the table's policy (`firm_id = <firm> OR <all firms>`) is not an index
+//! condition, so without `firm_id = $1` in the query itself the planner cannot
+//! use the `(firm_id, user_id, …)` indexes and scans every firm's rows.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -44,6 +49,7 @@ pub async fn insert_or_gather(
         .execute(conn)
         .await?;
     let open: Option<Notification> = notifications::table
+        .filter(notifications::firm_id.eq(new.firm_id))
         .filter(notifications::user_id.eq(new.user_id))
         .filter(notifications::group_key.eq(&key))
         .filter(notifications::read_at.is_null())
@@ -94,6 +100,7 @@ pub async fn insert_many(
 /// `user`'s visible notifications, newest first, `limit + 1` rows.
 pub async fn list(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     visibility: &Visibility,
     filter: &ListFilter,
@@ -101,6 +108,7 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> Result<Vec<Notification>, ApiError> {
     let mut q = notifications::table
+        .filter(notifications::firm_id.eq(firm))
         .filter(notifications::user_id.eq(user))
         .filter(notifications::expires_at.gt(now))
         .filter(visibility.predicate())
@@ -123,12 +131,14 @@ pub async fn list(
 /// How many notifications [`list`] shows in all (without the cursor).
 pub async fn count(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     visibility: &Visibility,
     filter: &ListFilter,
     now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
     let mut q = notifications::table
+        .filter(notifications::firm_id.eq(firm))
         .filter(notifications::user_id.eq(user))
         .filter(notifications::expires_at.gt(now))
         .filter(visibility.predicate())
@@ -146,12 +156,14 @@ pub async fn count(
 /// Unread and visible: answered from the partial index on unread rows alone.
 pub async fn unread_count(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     visibility: &Visibility,
     now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
     count(
         conn,
+        firm,
         user,
         visibility,
         &ListFilter {
@@ -166,6 +178,7 @@ pub async fn unread_count(
 /// One of `user`'s visible notifications.
 pub async fn find(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     id: Uuid,
     visibility: &Visibility,
@@ -173,6 +186,7 @@ pub async fn find(
 ) -> Result<Option<Notification>, ApiError> {
     Ok(notifications::table
         .filter(notifications::id.eq(id))
+        .filter(notifications::firm_id.eq(firm))
         .filter(notifications::user_id.eq(user))
         .filter(notifications::expires_at.gt(now))
         .filter(visibility.predicate())
@@ -185,6 +199,7 @@ pub async fn find(
 /// Marks one notification read (once: a read one keeps its `readAt`).
 pub async fn mark_read(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     id: Uuid,
     now: DateTime<Utc>,
@@ -192,6 +207,7 @@ pub async fn mark_read(
     Ok(diesel::update(
         notifications::table
             .filter(notifications::id.eq(id))
+            .filter(notifications::firm_id.eq(firm))
             .filter(notifications::user_id.eq(user))
             .filter(notifications::read_at.is_null()),
     )
@@ -205,11 +221,13 @@ pub async fn mark_read(
 /// Marks every unread notification of `user` read, in one statement; how many.
 pub async fn mark_all_read(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     Ok(diesel::update(
         notifications::table
+            .filter(notifications::firm_id.eq(firm))
             .filter(notifications::user_id.eq(user))
             .filter(notifications::read_at.is_null()),
     )

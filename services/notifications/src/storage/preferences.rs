@@ -143,9 +143,11 @@ pub async fn replace_firm_choices(
 
 pub async fn settings(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     user: Uuid,
 ) -> Result<Option<UserSettings>, ApiError> {
     Ok(user_settings::table
+        .filter(user_settings::firm_id.eq(firm))
         .filter(user_settings::user_id.eq(user))
         .select(UserSettings::as_select())
         .first(conn)
@@ -156,9 +158,11 @@ pub async fn settings(
 /// The settings of each of `users` who has saved some.
 pub async fn users_settings(
     conn: &mut AsyncPgConnection,
+    firm: Uuid,
     users: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, UserSettings>, ApiError> {
     let rows: Vec<UserSettings> = user_settings::table
+        .filter(user_settings::firm_id.eq(firm))
         .filter(user_settings::user_id.eq_any(users))
         .select(UserSettings::as_select())
         .load(conn)
