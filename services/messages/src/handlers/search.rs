@@ -44,7 +44,9 @@ pub async fn search(
         .map(|r| (r.rank, r.id));
     let hits = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
-            let ranked = search::ranked(conn, &q, &visibility, after, limit).await?;
+            let terms = search::terms(conn, &q).await?;
+            let ranked =
+                search::ranked(conn, &q, terms.as_ref(), &visibility, after, limit).await?;
             let page = Page::from_rows(ranked, limit, None, |(id, rank): &(Uuid, f32)| {
                 cursors.encode(&Ranked {
                     rank: *rank,

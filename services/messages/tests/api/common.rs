@@ -86,6 +86,9 @@ pub struct Env {
 /// The services of `with`, events flowing, once messages' invalidation
 /// subscription is up and rbac's queue is bound.
 pub async fn spawn(with: With) -> Env {
+    if std::env::var("LAWOS_TEST_LOG").is_ok() {
+        let _ = Box::leak(Box::new(lawos_telemetry::init("messages-test")));
+    }
     let channels = ChannelsStub::start().await;
     let telnyx = MockServer::start().await;
     let owners = MockServer::start().await;

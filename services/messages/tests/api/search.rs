@@ -277,3 +277,194 @@ async fn assigned_reach_finds_assigned_matters_only() {
         send(env.req(Method::GET, "/api/v1/messages/search?q=probate", &client)).await;
     assert_eq!(status, 403);
 }
+
+/// The lexemes `message_terms` holds for message `id`, read as the owner.
+async fn terms_of(env: &Env, id: &str) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Term {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        term: String,
+    }
+    let rows: Vec<Term> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "select term from messages.message_terms where message_id = $1::uuid order by term",
+        )
+        .bind::<diesel::sql_types::Text, _>(id),
+        &mut env.owner().await,
+    )
+    .await
+    .unwrap();
+    rows.into_iter().map(|t| t.term).collect()
+}
+
+async fn found(env: &Env, user: &lawos_testkit::TestUser, q: &str) -> Vec<String> {
+    let mut found = bodies(
+        &send_ok(
+            env.req(
+                Method::GET,
+                &format!(
+                    "/api/v1/messages/search?q={}",
+                    url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+                ),
+                user,
+            ),
+            200,
+        )
+        .await,
+    );
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn and_or_phrases_and_negations_match_as_web_search_does() {
+    let env = spawn(With::default()).await;
+    let firm = FirmId::new();
+    let ada = env.member(firm, "LAWYER").await;
+    let channel = env
+        .channels
+        .add(firm.0, "MATTER", Some(Uuid::now_v7()), "INTERNAL", &[], &[]);
+    let all = [
+        "escrow closing moved to Friday",
+        "escrow agent called about the wire",
+        "closing binder for the Friday signing",
+        "wire instructions verified by phone",
+    ];
+    for body in all {
+        assert_eq!(env.send(&ada, channel, body).await.0, 201);
+    }
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    };
+    // AND of two words: both, anywhere, stemmed.
+    assert_eq!(
+        found(&env, &ada, "escrow friday").await,
+        sorted(&["escrow closing moved to Friday"])
+    );
+    assert_eq!(
+        found(&env, &ada, "closings Friday").await,
+        sorted(&[
+            "closing binder for the Friday signing",
+            "escrow closing moved to Friday"
+        ])
+    );
+    // OR: either.
+    assert_eq!(
+        found(&env, &ada, "escrow or wire").await,
+        sorted(&[
+            "escrow agent called about the wire",
+            "escrow closing moved to Friday",
+            "wire instructions verified by phone"
+        ])
+    );
+    // A phrase: the words next to each other, in order.
+    assert_eq!(
+        found(&env, &ada, "\"escrow closing\"").await,
+        sorted(&["escrow closing moved to Friday"])
+    );
+    assert_eq!(found(&env, &ada, "\"closing escrow\"").await, sorted(&[]));
+    // A negation beside a word.
+    assert_eq!(
+        found(&env, &ada, "escrow -wire").await,
+        sorted(&["escrow closing moved to Friday"])
+    );
+    // Queries the terms cannot answer: only a negation, an OR with one.
+    assert_eq!(
+        found(&env, &ada, "-escrow").await,
+        sorted(&[
+            "closing binder for the Friday signing",
+            "wire instructions verified by phone"
+        ])
+    );
+    assert_eq!(
+        found(&env, &ada, "phone or -friday").await,
+        sorted(&[
+            "escrow agent called about the wire",
+            "wire instructions verified by phone"
+        ])
+    );
+    // Stop words only, and a word no one wrote.
+    assert_eq!(found(&env, &ada, "the of").await, sorted(&[]));
+    assert_eq!(found(&env, &ada, "mortgage").await, sorted(&[]));
+}
+
+#[tokio::test]
+async fn an_edit_is_found_by_its_new_words_and_a_deleted_message_not_at_all() {
+    let env = spawn(With::default()).await;
+    let firm = FirmId::new();
+    let ada = env.member(firm, "LAWYER").await;
+    let channel = env
+        .channels
+        .add(firm.0, "MATTER", Some(Uuid::now_v7()), "INTERNAL", &[], &[]);
+    let (status, sent) = env
+        .send(&ada, channel, "the subpoena for the bank records")
+        .await;
+    assert_eq!(status, 201);
+    let id = id_of(&sent).to_string();
+    assert_eq!(terms_of(&env, &id).await, ["bank", "record", "subpoena"]);
+
+    let res = env
+        .req(Method::GET, &format!("/api/v1/messages/{id}"), &ada)
+        .send()
+        .await
+        .unwrap();
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    send_ok(
+        env.req(Method::PATCH, &format!("/api/v1/messages/{id}"), &ada)
+            .header("if-match", etag)
+            .json(&json!({ "body": "the affidavit for the bank" })),
+        200,
+    )
+    .await;
+    assert_eq!(terms_of(&env, &id).await, ["affidavit", "bank"]);
+    assert_eq!(
+        found(&env, &ada, "affidavit").await,
+        ["the affidavit for the bank"]
+    );
+    assert_eq!(
+        found(&env, &ada, "bank").await,
+        ["the affidavit for the bank"]
+    );
+    assert!(found(&env, &ada, "subpoena").await.is_empty());
+    assert!(found(&env, &ada, "records").await.is_empty());
+
+    let (status, _) = send(env.req(Method::DELETE, &format!("/api/v1/messages/{id}"), &ada)).await;
+    assert_eq!(status, 204);
+    assert!(terms_of(&env, &id).await.is_empty());
+    assert!(found(&env, &ada, "affidavit").await.is_empty());
+    assert!(found(&env, &ada, "bank").await.is_empty());
+    // Nor through the path that reads every message.
+    assert!(found(&env, &ada, "-subpoena").await.is_empty());
+}
+
+#[tokio::test]
+async fn another_firm_s_identical_word_is_not_found() {
+    let env = spawn(With::default()).await;
+    let (a, b) = (FirmId::new(), FirmId::new());
+    let ada = env.member(a, "LAWYER").await;
+    let eve = env.member(b, "LAWYER").await;
+    for (firm, user, body) in [
+        (a, &ada, "interpleader filed for firm A"),
+        (b, &eve, "interpleader answered for firm B"),
+    ] {
+        let channel =
+            env.channels
+                .add(firm.0, "MATTER", Some(Uuid::now_v7()), "INTERNAL", &[], &[]);
+        assert_eq!(env.send(user, channel, body).await.0, 201);
+    }
+    assert_eq!(
+        found(&env, &ada, "interpleader").await,
+        ["interpleader filed for firm A"]
+    );
+    assert_eq!(
+        found(&env, &eve, "interpleader").await,
+        ["interpleader answered for firm B"]
+    );
+    assert!(found(&env, &eve, "interpleader filed").await.is_empty());
+    assert!(found(&env, &eve, "-answered").await.is_empty());
+    // Each firm's terms are its own rows.
+    assert_eq!(env.count("message_terms", a.0).await, 3);
+    assert_eq!(env.count("message_terms", b.0).await, 4);
+}
