@@ -4,7 +4,8 @@
 # up: every LawOS service as its own process on this machine, in phase order
 # (ARCHITECTURE §1; the table of k8s/generate.py):
 #   1. cargo build --workspace --bins (skip with LAWOS_DEPLOY_LOCAL_BUILD=never);
-#   2. the infrastructure step (scripts/infra.sh; S3 too with LAWOS_DEPLOY_LOCAL_S3=1);
+#   2. the infrastructure step (scripts/infra.sh --with-s3: documents is not ready
+#      without its store; LAWOS_DEPLOY_LOCAL_S3=0 leaves S3 out, for an external one);
 #   3. `lawos-<svc> migrate` for each service, in phase order, with its own binary;
 #   3b. a service account per service (its LAWOS_SERVICE_CLIENT_SECRET), created
 #       once and kept in .lawos/run/deploy-local/secrets/;
@@ -201,7 +202,7 @@ up() {
     "$CARGO" build --workspace --bins
   fi
   local infra_args=()
-  [[ "${LAWOS_DEPLOY_LOCAL_S3:-0}" == 1 ]] && infra_args+=(--with-s3)
+  [[ "${LAWOS_DEPLOY_LOCAL_S3:-1}" == 1 ]] && infra_args+=(--with-s3)
   echo "+ bash scripts/infra.sh ${infra_args[*]}"
   bash "$ROOT/scripts/infra.sh" "${infra_args[@]}"
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use lawos_core::ApiError;
+use lawos_core::{ApiError, Page};
 use serde_json::{Value, json};
 
 use crate::capabilities::Capabilities;
@@ -84,6 +84,35 @@ impl Access {
                 serde_json::to_vec(&body).map_err(ApiError::internal)
             }
             _ => serde_json::to_vec(value).map_err(ApiError::internal),
+        }
+    }
+
+    /// A page of `resource_type` rows as a JSON body, each row without the
+    /// fields the caller may not read; written straight out, without a
+    /// `serde_json::Value` per row, when none of them is hidden.
+    pub fn page_json<T: serde::Serialize>(
+        &self,
+        resource_type: &str,
+        page: &Page<T>,
+    ) -> Result<Vec<u8>, ApiError> {
+        match self.capabilities() {
+            Some(caps) if caps.hides_fields_of(resource_type) => {
+                let data = page
+                    .data
+                    .iter()
+                    .map(|row| {
+                        let mut body = serde_json::to_value(row).map_err(ApiError::internal)?;
+                        caps.redact(resource_type, &mut body);
+                        Ok(body)
+                    })
+                    .collect::<Result<Vec<_>, ApiError>>()?;
+                serde_json::to_vec(&Page {
+                    data,
+                    pagination: page.pagination.clone(),
+                })
+                .map_err(ApiError::internal)
+            }
+            _ => serde_json::to_vec(page).map_err(ApiError::internal),
         }
     }
 

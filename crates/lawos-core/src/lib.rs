@@ -8,6 +8,7 @@ pub mod id;
 pub mod page;
 pub mod request_id;
 pub mod seal;
+pub mod timestamp;
 pub mod validation;
 
 pub use cursor::CursorCodec;

@@ -5,7 +5,8 @@
 //! hashed stream that becomes a multipart upload), head, streamed get,
 //! delete, server-side copy, presigned PUT (length, type and optionally the
 //! SHA-256 signed) and presigned GET (with `Content-Disposition`), and
-//! `ensure_bucket` for development stores.
+//! `ensure_bucket` for development stores; [`StoreCheck`] makes the store a
+//! hard dependency of a service's `/readyz`.
 //!
 //! Object keys are chosen by the services, never taken from user input.
 
@@ -13,11 +14,13 @@ mod chain;
 mod config;
 mod disposition;
 mod error;
+mod ready;
 mod store;
 
 pub use config::{StaticCredentials, StorageConfig};
 pub use disposition::content_disposition;
 pub use error::StorageError;
+pub use ready::StoreCheck;
 pub use store::{
     ObjectBody, ObjectHead, ObjectStore, PART_SIZE, Presigned, Stored, hex_digest, parse_hex_digest,
 };

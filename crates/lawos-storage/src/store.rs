@@ -152,6 +152,17 @@ impl ObjectStore {
         &self.client
     }
 
+    /// Whether the store answers for the bucket (`HeadBucket`): readiness.
+    pub async fn reachable(&self) -> Result<(), StorageError> {
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| s3_error("HeadBucket", e))
+    }
+
     /// Creates the bucket unless it exists (development stores; in production
     /// the bucket is provisioned with its versioning and replication).
     pub async fn ensure_bucket(&self) -> Result<(), StorageError> {

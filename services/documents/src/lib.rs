@@ -94,13 +94,19 @@ pub fn mount(env: &ServiceEnv) -> Mount {
 /// [`mount`] with settings not from the environment (tests, benchmarks).
 pub fn mount_with(env: &ServiceEnv, storage: &StorageConfig, config: DocumentsConfig) -> Mount {
     let state = actix_web::web::Data::new(state(env, storage, config));
-    env.mount(
+    let store = state.store.clone();
+    let mut mount = env.mount(
         move |cfg| {
             cfg.app_data(state.clone());
             configure(cfg);
         },
         routes::openapi(),
-    )
+    );
+    // Versions' bytes live in the store: without it the service is not ready.
+    mount
+        .readiness
+        .push(std::sync::Arc::new(lawos_storage::StoreCheck::new(store)));
+    mount
 }
 
 /// Background work: the authorization cache's `permission.changed`

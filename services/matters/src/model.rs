@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use lawos_core::timestamp;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -33,11 +34,15 @@ pub struct Matter {
     pub practice_area: Option<String>,
     pub stage: String,
     pub client_id: Option<Uuid>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub opened_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
     pub created_by: Option<Uuid>,
     pub updated_by: Option<Uuid>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
     #[serde(skip)]
     pub deleted_at: Option<DateTime<Utc>>,

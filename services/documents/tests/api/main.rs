@@ -8,6 +8,7 @@ mod completion;
 mod direct;
 mod isolation;
 mod jobs;
+mod ready;
 mod roundtrip;
 mod search;
 mod versions;

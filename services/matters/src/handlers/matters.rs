@@ -2,7 +2,7 @@
 //! the caller may see).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{ContentType, LOCATION};
 use actix_web::{HttpResponse, web};
 use chrono::{Datelike, Utc};
 use lawos_core::{ApiError, CursorCodec, Page};
@@ -11,7 +11,7 @@ use lawos_db::with_tenant;
 use lawos_tenancy::Tenant;
 use uuid::Uuid;
 
-use super::{matter_json, respond};
+use super::respond;
 use crate::access::{self, MATTER, MATTERS_CREATE, MATTERS_READ};
 use crate::input::CreateMatter;
 use crate::list::{ListQuery, Position};
@@ -96,25 +96,21 @@ pub async fn list(
     let me = tenant.principal.user_id.map(|u| u.0);
     let filter = query.into_inner().validate(&cursors, me)?;
     let (sort, limit) = (filter.sort, filter.limit);
-    let (rows, total) = with_tenant(&state.db, &tenant.ctx(), |conn| {
-        async move {
-            let rows = matters::list(conn, &filter, &visible).await?;
-            let total = matters::count(conn, &filter, &visible).await?;
-            Ok((rows, total))
-        }
-        .scope_boxed()
+    // The page and its total in one round trip with the transaction's start.
+    let (rows, total) = lawos_db::read(&state.db, &tenant.ctx(), |conn| {
+        Box::pin(async move {
+            let (mut page_conn, mut total_conn) = (conn, conn);
+            futures_util::try_join!(
+                matters::list(&mut page_conn, &filter, &visible),
+                matters::count(&mut total_conn, &filter, &visible),
+            )
+        })
     })
     .await?;
     let page = Page::from_rows(rows, limit, Some(total), |m: &Matter| {
         cursors.encode(&Position::of(sort, m))
     })?;
-    let data = page
-        .data
-        .iter()
-        .map(|m| matter_json(&access, m))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(Page {
-        data,
-        pagination: page.pagination,
-    }))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(access.page_json(MATTER, &page)?))
 }

@@ -20,7 +20,6 @@ use actix_web::{HttpRequest, HttpResponse};
 use diesel_async::AsyncPgConnection;
 use lawos_authz::Access;
 use lawos_core::{ApiError, ErrorCode};
-use serde_json::Value;
 
 use crate::access::{self, MATTER};
 use crate::model::Matter;
@@ -47,13 +46,6 @@ pub(crate) fn check_fresh(expected: Option<&str>, current: &Matter) -> Result<()
         .with_details(serde_json::json!({ "etag": current.etag() }))),
         _ => Ok(()),
     }
-}
-
-/// The matter as the caller may read it (field policies applied).
-pub(crate) fn matter_json(access: &Access, matter: &Matter) -> Result<Value, ApiError> {
-    let mut body = serde_json::to_value(matter).map_err(ApiError::internal)?;
-    access.redact(MATTER, &mut body);
-    Ok(body)
 }
 
 /// One matter with its ETag.

@@ -152,11 +152,14 @@ fn filtered<'a>(filter: &ListFilter, visible: &MatterFilter) -> matters::BoxedQu
 }
 
 /// One page (`limit + 1` rows) after the cursor, in the requested order.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
+pub async fn list<C>(
+    conn: &mut C,
     filter: &ListFilter,
     visible: &MatterFilter,
-) -> Result<Vec<Matter>, ApiError> {
+) -> Result<Vec<Matter>, ApiError>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg> + Send,
+{
     let mut query = filtered(filter, visible);
     let after = filter.after.clone();
     let (at, number, id) = match &after {
@@ -221,11 +224,14 @@ pub async fn list(
 /// stage narrows it and the caller reaches the whole firm, that is the kept
 /// per-stage counts (`matter_counts`, a few rows whatever the firm's size)
 /// less the walled matters among them; otherwise the selected rows are counted.
-pub async fn count(
-    conn: &mut AsyncPgConnection,
+pub async fn count<C>(
+    conn: &mut C,
     filter: &ListFilter,
     visible: &MatterFilter,
-) -> Result<i64, ApiError> {
+) -> Result<i64, ApiError>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg> + Send,
+{
     if let MatterFilter::AllExcept(walled) = visible
         && filter.narrows_only_by_stage()
     {
@@ -250,7 +256,10 @@ struct Kept {
 }
 
 /// The live matters of the tenant's firm in `stages`, from the kept counts.
-async fn kept_count(conn: &mut AsyncPgConnection, stages: &[String]) -> Result<i64, ApiError> {
+async fn kept_count<C>(conn: &mut C, stages: &[String]) -> Result<i64, ApiError>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg> + Send,
+{
     let kept: Kept = diesel::sql_query(
         "select coalesce(sum(n), 0)::int8 as n from matters.matter_counts \
          where stage = any($1)",
