@@ -38,9 +38,33 @@ fn command(binary: &str, db: &TestDatabase) -> Command {
     cmd
 }
 
+/// The S3 settings of the local store `make test` starts (`scripts/infra.sh
+/// --with-s3`), `LAWOS_S3_*` from the environment where set.
+pub fn s3_env() -> Vec<(&'static str, String)> {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    vec![
+        (
+            "LAWOS_S3_ENDPOINT",
+            env("LAWOS_S3_ENDPOINT", "http://127.0.0.1:9000"),
+        ),
+        ("LAWOS_S3_PATH_STYLE", "true".to_owned()),
+        ("LAWOS_S3_ACCESS_KEY", env("LAWOS_S3_ACCESS_KEY", "lawos")),
+        (
+            "LAWOS_S3_SECRET_KEY",
+            env("LAWOS_S3_SECRET_KEY", "lawos-secret-key"),
+        ),
+    ]
+}
+
 /// `binary migrate` then `binary serve`; asserts `/readyz`, `/livez`, `/metrics`
 /// and `/openapi.json` answer, and that `/readyz` names `service`'s database.
 pub async fn migrates_and_serves(binary: &str, service: &str) {
+    migrates_and_serves_with(binary, service, &[]).await;
+}
+
+/// [`migrates_and_serves`] with `env` set for the service too (a hard
+/// dependency besides the database, such as its object store).
+pub async fn migrates_and_serves_with(binary: &str, service: &str, env: &[(&str, String)]) {
     let db = TestDatabase::empty()
         .await
         .unwrap_or_else(|e| panic!("database: {e}"));
@@ -63,6 +87,7 @@ pub async fn migrates_and_serves(binary: &str, service: &str) {
     let child = command(binary, &db)
         .arg("serve")
         .env("LAWOS_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .spawn()
         .unwrap_or_else(|e| panic!("spawn {binary}: {e}"));
     let _running = Running(child);

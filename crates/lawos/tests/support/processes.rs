@@ -404,18 +404,8 @@ impl Deployment {
             // The S3 store `make test` starts (scripts/infra.sh --with-s3),
             // each service's bucket made when missing.
             "documents" | "billing" => {
-                let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
-                cmd.env(
-                    "LAWOS_S3_ENDPOINT",
-                    env("LAWOS_S3_ENDPOINT", "http://127.0.0.1:9000"),
-                )
-                .env("LAWOS_S3_PATH_STYLE", "true")
-                .env("LAWOS_S3_ACCESS_KEY", env("LAWOS_S3_ACCESS_KEY", "lawos"))
-                .env(
-                    "LAWOS_S3_SECRET_KEY",
-                    env("LAWOS_S3_SECRET_KEY", "lawos-secret-key"),
-                )
-                .env("LAWOS_DOCUMENTS_ENSURE_BUCKET", "true");
+                cmd.envs(lawos_testkit::binary::s3_env())
+                    .env("LAWOS_DOCUMENTS_ENSURE_BUCKET", "true");
             }
             // No SMTP server: mail is written beside the logs.
             "notifications" => {
