@@ -93,8 +93,14 @@ clean-test-dbs:
 # system administrator (scripts/fuzz-api.sh; FUZZ_ARGS go to schemathesis, e.g.
 # FUZZ_ARGS='--include-path-regex ^/api/v1/matters'; LAWOS_FUZZ_INCLUDE='' fuzzes every operation).
 FUZZ_ARGS ?=
+# The all-in-one is ready only with documents' store: the same S3 as `make run`.
+fuzz-api: export LAWOS_S3_ENDPOINT ?= http://$(or $(LAWOS_S3_HOST),127.0.0.1):$(or $(LAWOS_S3_PORT),9000)
+fuzz-api: export LAWOS_S3_PATH_STYLE ?= true
+fuzz-api: export LAWOS_S3_ACCESS_KEY ?= lawos
+fuzz-api: export LAWOS_S3_SECRET_KEY ?= lawos-secret-key
+fuzz-api: export LAWOS_DOCUMENTS_ENSURE_BUCKET ?= true
 fuzz-api:
-	@$(INFRA)
+	@$(INFRA) --with-s3
 	@bash scripts/test-tools.sh
 	bash scripts/fuzz-api.sh $(FUZZ_ARGS)
 

@@ -212,7 +212,8 @@ async fn run(args: Args) -> Result<bool> {
     let setup = format!(
         "setup: {} matters, {} contacts, {} clients in one firm (VACUUM ANALYZE after seeding); \
          rbac + contacts + matters in one process ({} HTTP workers, {} DB connections per \
-         service); oha {} (open loop: -q, --latency-correction, -c {}; warm-up {} s not counted) \
+         service); oha {} (open loop: -q, --latency-correction, -c {}, the 80 % row -c {}; \
+         warm-up {} s not counted) \
          and pgbench ({} clients, -M prepared, as lawos_matters so RLS applies) on the same \
          2-core host as PostgreSQL and the server; load average before: {load_average}",
         args.matters,
@@ -222,6 +223,7 @@ async fn run(args: Args) -> Result<bool> {
         args.pool,
         OHA_VERSION,
         args.connections,
+        args.max_connections,
         args.warmup,
         args.pgbench_clients,
     );

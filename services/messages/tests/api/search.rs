@@ -333,61 +333,35 @@ async fn and_or_phrases_and_negations_match_as_web_search_does() {
     for body in all {
         assert_eq!(env.send(&ada, channel, body).await.0, 201);
     }
-    let sorted = |v: &[&str]| {
-        let mut v: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
-        v.sort();
-        v
-    };
-    // AND of two words: both, anywhere, stemmed.
-    assert_eq!(
-        found(&env, &ada, "escrow friday").await,
-        sorted(&["escrow closing moved to Friday"])
+    let (binder, agent, escrow, wire) = (
+        "closing binder for the Friday signing",
+        "escrow agent called about the wire",
+        "escrow closing moved to Friday",
+        "wire instructions verified by phone",
     );
-    assert_eq!(
-        found(&env, &ada, "closings Friday").await,
-        sorted(&[
-            "closing binder for the Friday signing",
-            "escrow closing moved to Friday"
-        ])
-    );
-    // OR: either.
-    assert_eq!(
-        found(&env, &ada, "escrow or wire").await,
-        sorted(&[
-            "escrow agent called about the wire",
-            "escrow closing moved to Friday",
-            "wire instructions verified by phone"
-        ])
-    );
-    // A phrase: the words next to each other, in order.
-    assert_eq!(
-        found(&env, &ada, "\"escrow closing\"").await,
-        sorted(&["escrow closing moved to Friday"])
-    );
-    assert_eq!(found(&env, &ada, "\"closing escrow\"").await, sorted(&[]));
-    // A negation beside a word.
-    assert_eq!(
-        found(&env, &ada, "escrow -wire").await,
-        sorted(&["escrow closing moved to Friday"])
-    );
-    // Queries the terms cannot answer: only a negation, an OR with one.
-    assert_eq!(
-        found(&env, &ada, "-escrow").await,
-        sorted(&[
-            "closing binder for the Friday signing",
-            "wire instructions verified by phone"
-        ])
-    );
-    assert_eq!(
-        found(&env, &ada, "phone or -friday").await,
-        sorted(&[
-            "escrow agent called about the wire",
-            "wire instructions verified by phone"
-        ])
-    );
-    // Stop words only, and a word no one wrote.
-    assert_eq!(found(&env, &ada, "the of").await, sorted(&[]));
-    assert_eq!(found(&env, &ada, "mortgage").await, sorted(&[]));
+    let cases: [(&str, &[&str]); 10] = [
+        // AND of two words: both, anywhere, stemmed.
+        ("escrow friday", &[escrow]),
+        ("closings Friday", &[binder, escrow]),
+        // OR: either.
+        ("escrow or wire", &[agent, escrow, wire]),
+        // A phrase: the words next to each other, in order.
+        ("\"escrow closing\"", &[escrow]),
+        ("\"closing escrow\"", &[]),
+        // A negation beside a word.
+        ("escrow -wire", &[escrow]),
+        // Queries the terms cannot answer: only a negation, an OR with one.
+        ("-escrow", &[binder, wire]),
+        ("phone or -friday", &[agent, wire]),
+        // Stop words only, and a word no one wrote.
+        ("the of", &[]),
+        ("mortgage", &[]),
+    ];
+    for (q, want) in cases {
+        let mut want: Vec<String> = want.iter().map(|s| (*s).to_owned()).collect();
+        want.sort();
+        assert_eq!(found(&env, &ada, q).await, want, "{q}");
+    }
 }
 
 #[tokio::test]

@@ -20,6 +20,24 @@ fn not_found(id: Uuid) -> ApiError {
     ApiError::not_found("Notification", id)
 }
 
+/// One of the reader's notifications that they may see now, else 404.
+async fn visible(
+    conn: &mut lawos_db::AsyncPgConnection,
+    reader: &access::Reader,
+    id: Uuid,
+) -> Result<crate::model::Notification, ApiError> {
+    notifications::find(
+        conn,
+        reader.firm.0,
+        reader.user.0,
+        id,
+        &reader.visibility,
+        Utc::now(),
+    )
+    .await?
+    .ok_or_else(|| not_found(id))
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn list(
     state: web::Data<NotifyState>,
@@ -67,21 +85,9 @@ pub async fn get(
     let id = path.into_inner();
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let found = with_tenant(&state.db, &tenant.ctx(), |conn| {
-        async move {
-            notifications::find(
-                conn,
-                reader.firm.0,
-                reader.user.0,
-                id,
-                &reader.visibility,
-                Utc::now(),
-            )
-            .await
-        }
-        .scope_boxed()
+        async move { visible(conn, &reader, id).await }.scope_boxed()
     })
-    .await?
-    .ok_or_else(|| not_found(id))?;
+    .await?;
     Ok(HttpResponse::Ok().json(NotificationView::from(found)))
 }
 
@@ -95,16 +101,7 @@ pub async fn deliveries(
     let reader = access::reader(&state.authz, &tenant, READ).await?;
     let rows = with_tenant(&state.db, &tenant.ctx(), |conn| {
         async move {
-            notifications::find(
-                conn,
-                reader.firm.0,
-                reader.user.0,
-                id,
-                &reader.visibility,
-                Utc::now(),
-            )
-            .await?
-            .ok_or_else(|| not_found(id))?;
+            visible(conn, &reader, id).await?;
             deliveries::of_notification(conn, id).await
         }
         .scope_boxed()
