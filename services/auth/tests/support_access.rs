@@ -154,7 +154,7 @@ async fn an_act_as_session_carries_both_identities_and_its_revocation_is_refused
     // Every request under the session reaches the access log (drained from Redis).
     let cache = app.envs[0].cache.clone().unwrap();
     let db = app.envs[0].db.clone();
-    let logged = lawos_testkit::broker::eventually(Duration::from_secs(5), || {
+    let logged = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || {
         let (db, cache, app, sid) = (db.clone(), cache.clone(), &app, sid.clone());
         async move {
             lawos_svc_auth::support::access_log::drain_once(&db, &cache)

@@ -256,7 +256,7 @@ async fn assigned_reach_lists_only_assigned_matters_and_another_firm_sees_none()
         .await;
     }
     let assigned: HashSet<Uuid> = ids[..2].iter().copied().collect();
-    let arrived = lawos_testkit::broker::eventually(std::time::Duration::from_secs(2), || async {
+    let arrived = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         let page = list(&app, &paralegal, "").await;
         page["data"]
             .as_array()
@@ -299,7 +299,7 @@ async fn assigned_reach_lists_only_assigned_matters_and_another_firm_sees_none()
     )
     .await;
     let staff_sees = HashSet::from([ids[2]]);
-    let arrived = lawos_testkit::broker::eventually(std::time::Duration::from_secs(2), || async {
+    let arrived = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         let page = list(&app, &staff, "").await;
         page["data"]
             .as_array()

@@ -265,7 +265,7 @@ async fn a_graph_failure_is_retried_until_the_lead_is_taken_in() {
     );
     assert_eq!(rows(&app, "leads").await, 1);
     assert!(graph.received_requests().await.unwrap().len() >= 3);
-    let done = eventually(Duration::from_secs(5), || async {
+    let done = eventually(lawos_testkit::broker::PROPAGATE, || async {
         status_of(&app, "888001").await.as_deref() == Some("DONE")
     })
     .await;

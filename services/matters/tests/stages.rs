@@ -162,7 +162,7 @@ async fn only_lawyers_and_the_lead_attorney_reopen() {
         )
         .await;
         assert!(
-            time_until(&app, &path, user, 200, std::time::Duration::from_secs(2))
+            time_until(&app, &path, user, 200, lawos_testkit::broker::PROPAGATE)
                 .await
                 .is_some()
         );

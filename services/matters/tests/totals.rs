@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use common::*;
 use lawos_core::FirmId;
@@ -118,7 +117,7 @@ async fn totals_follow_creates_stage_changes_deletes_and_walls() {
         201,
     )
     .await;
-    let applied = lawos_testkit::broker::eventually(Duration::from_secs(5), || async {
+    let applied = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         authz(&app).stats().invalidations > seen
     })
     .await;

@@ -213,7 +213,7 @@ pub async fn member(app: &TestApp, firm: FirmId, role: &str) -> TestUser {
         201,
     )
     .await;
-    let applied = lawos_testkit::broker::eventually(Duration::from_secs(5), || async {
+    let applied = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         authz(app).stats().invalidations > seen
     })
     .await;

@@ -60,7 +60,7 @@ async fn another_firm_sees_nothing_and_roles_are_refused_what_their_scopes_lack(
     assert_eq!(status(&app, Method::GET, &path, &staff).await, 404);
     assert_eq!(list(&app, &staff, "").await["pagination"]["total"], 0);
     // The PARALEGAL on the matter reads it (once rbac's projection says so).
-    let reads = soon(Duration::from_secs(5), || async {
+    let reads = soon(lawos_testkit::broker::PROPAGATE, || async {
         status(&app, Method::GET, &path, &paralegal).await == 200
     })
     .await;
@@ -126,7 +126,7 @@ async fn an_ethical_wall_hides_a_matters_channel_from_a_lawyer() {
         201,
     )
     .await;
-    let hidden = soon(Duration::from_secs(5), || async {
+    let hidden = soon(lawos_testkit::broker::PROPAGATE, || async {
         status(&app, Method::GET, &path, &walled).await == 404
     })
     .await;
@@ -142,7 +142,7 @@ async fn an_ethical_wall_hides_a_matters_channel_from_a_lawyer() {
     assert_eq!(got, 422, "{body}");
     assert_eq!(fields(&body), ["contextId"]);
     // The other lawyer still sees both of the matter's channels (its default one too).
-    let both = soon(Duration::from_secs(5), || async {
+    let both = soon(lawos_testkit::broker::PROPAGATE, || async {
         list(&app, &lawyer, &format!("?context_id={id}")).await["pagination"]["total"] == 2
     })
     .await;

@@ -187,7 +187,7 @@ async fn a_call_is_opened_joined_and_recorded_from_signed_webhooks() {
         );
     }
     // Who may see the channel gets a token; publishing as the role allows.
-    let seen = soon(Duration::from_secs(5), || async {
+    let seen = soon(lawos_testkit::broker::PROPAGATE, || async {
         status(&app, Method::GET, &one, &paralegal).await == 200
     })
     .await;

@@ -202,7 +202,7 @@ async fn lists_filter_and_page_and_participants_come_and_go() {
     let lawyer = user(&app, firm, "LAWYER").await;
     let (matter_ch, sms, internal) = three(&app, &lawyer).await;
     // The matter's default channel arrives too: four in all.
-    let four = soon(Duration::from_secs(5), || async {
+    let four = soon(lawos_testkit::broker::PROPAGATE, || async {
         list(&app, &lawyer, "").await["pagination"]["total"] == 4
     })
     .await;

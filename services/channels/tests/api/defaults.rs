@@ -108,7 +108,7 @@ async fn a_new_matter_gets_its_channel_and_the_team_takes_part() {
     .await;
     assert!(left, "the removed member still takes part");
     // A member sees the channel through the matter (after rbac's projection).
-    let seen = soon(Duration::from_secs(5), || async {
+    let seen = soon(lawos_testkit::broker::PROPAGATE, || async {
         status(
             &app,
             reqwest::Method::GET,
@@ -201,7 +201,7 @@ async fn matter_created_delivered_twice_gives_one_channel_and_messages_move_acti
     )
     .await;
     let path = format!("/api/v1/channels/{channel_id}");
-    let moved = soon(Duration::from_secs(5), || async {
+    let moved = soon(lawos_testkit::broker::PROPAGATE, || async {
         let body =
             lawos_testkit::api::send_ok(app.as_user(reqwest::Method::GET, &path, &lawyer), 200)
                 .await;

@@ -62,7 +62,7 @@ async fn a_message_sent_through_the_channel_is_the_callers_and_moves_activity() 
 
     // message.sent moves the channel's last activity.
     let path = format!("/api/v1/channels/{channel_id}");
-    let moved = soon(Duration::from_secs(5), || async {
+    let moved = soon(lawos_testkit::broker::PROPAGATE, || async {
         let now = send_ok(app.as_user(Method::GET, &path, &lawyer), 200).await;
         at(&now["lastActivityAt"]) > at(&now["createdAt"])
     })
@@ -71,7 +71,7 @@ async fn a_message_sent_through_the_channel_is_the_callers_and_moves_activity() 
 
     // The paralegal on the matter reads and writes the thread; STAFF off the
     // matter and another firm's lawyer find nothing.
-    let reads = soon(Duration::from_secs(5), || async {
+    let reads = soon(lawos_testkit::broker::PROPAGATE, || async {
         status(&app, Method::GET, &thread, &paralegal).await == 200
     })
     .await;

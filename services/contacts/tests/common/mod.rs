@@ -54,7 +54,7 @@ pub async fn member(app: &TestApp, firm: FirmId, role: &str) -> TestUser {
         201,
     )
     .await;
-    let applied = lawos_testkit::broker::eventually(Duration::from_secs(5), || async {
+    let applied = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         authz(app).stats().invalidations > seen
     })
     .await;
@@ -78,7 +78,7 @@ pub async fn grant_client(app: &TestApp, firm: FirmId, client: &str, user: UserI
         201,
     )
     .await;
-    let applied = lawos_testkit::broker::eventually(Duration::from_secs(5), || async {
+    let applied = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         authz(app).stats().invalidations > seen
     })
     .await;

@@ -121,7 +121,7 @@ pub async fn assign(app: &TestApp, firm: FirmId, role: &str) -> TestUser {
 pub async fn member(app: &TestApp, firm: FirmId, role: &str) -> TestUser {
     let seen = authz(app).stats().invalidations;
     let user = assign(app, firm, role).await;
-    let applied = lawos_testkit::broker::eventually(Duration::from_secs(5), || async {
+    let applied = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         authz(app).stats().invalidations > seen
     })
     .await;
@@ -192,7 +192,7 @@ pub async fn join(app: &TestApp, lead: &TestUser, id: Uuid, user: &TestUser, rol
     )
     .await;
     let path = format!("/api/v1/matters/{id}");
-    let visible = time_until(app, &path, user, 200, Duration::from_secs(5)).await;
+    let visible = time_until(app, &path, user, 200, lawos_testkit::broker::PROPAGATE).await;
     assert!(visible.is_some(), "{role} member never saw matter {id}");
 }
 

@@ -76,7 +76,7 @@ async fn a_thread_with_a_reply_and_a_mention() {
         201,
     )
     .await;
-    let joined = lawos_testkit::broker::eventually(std::time::Duration::from_secs(5), || async {
+    let joined = lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
         send(env.req(Method::GET, &target, &bob)).await.0 == 200
     })
     .await;

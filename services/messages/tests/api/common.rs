@@ -176,7 +176,7 @@ impl Env {
     pub async fn member(&self, firm: FirmId, role: &str) -> TestUser {
         let seen = self.authz().stats().invalidations;
         let user = assign(&self.app, firm, role).await;
-        let applied = eventually(Duration::from_secs(5), || async {
+        let applied = eventually(lawos_testkit::broker::PROPAGATE, || async {
             self.authz().stats().invalidations > seen
         })
         .await;
@@ -213,7 +213,7 @@ impl Env {
             201,
         )
         .await;
-        let applied = eventually(Duration::from_secs(5), || async {
+        let applied = eventually(lawos_testkit::broker::PROPAGATE, || async {
             self.authz().stats().invalidations > seen
         })
         .await;

@@ -231,7 +231,7 @@ async fn reach_decides_who_reads_and_who_writes() {
     )
     .await;
     assert!(
-        lawos_testkit::broker::eventually(std::time::Duration::from_secs(5), || async {
+        lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
             env.authz().stats().invalidations > seen
         })
         .await

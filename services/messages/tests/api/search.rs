@@ -251,7 +251,7 @@ async fn assigned_reach_finds_assigned_matters_only() {
     )
     .await;
     assert!(
-        lawos_testkit::broker::eventually(std::time::Duration::from_secs(5), || async {
+        lawos_testkit::broker::eventually(lawos_testkit::broker::PROPAGATE, || async {
             env.authz().stats().invalidations > seen
         })
         .await

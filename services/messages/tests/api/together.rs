@@ -57,7 +57,7 @@ async fn a_matter_s_conversation_through_channels() {
     .await;
     let thread = format!("/api/v1/messages/?channel_id={channel_id}");
     assert!(
-        eventually(Duration::from_secs(5), || async {
+        eventually(lawos_testkit::broker::PROPAGATE, || async {
             send(env.req(Method::GET, &thread, &pam)).await.0 == 200
         })
         .await
